@@ -1,0 +1,45 @@
+/*
+ * console.h - where every line the kernel prints goes: the serial port and
+ * the VGA screen, the same text on both.
+ *
+ * The console is the kernel's one static writer.  Its state (the VGA
+ * cursor and colour, the serial port) is file-static in console.c, vga.c
+ * and serial.c, and every write takes the console lock with interrupts off,
+ * so one kprintf is never interleaved with another, not even with one from
+ * an interrupt handler.
+ */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stddef.h>
+
+#include "vga.h"
+
+void console_init(void);
+
+/* printf to serial and VGA; returns the number of characters printed. */
+__attribute__((format(printf, 1, 2))) int kprintf(const char *fmt, ...);
+void console_write(const char *s, size_t n);
+
+/* Prints in a colour on VGA (serial has no colours); then back to grey. */
+__attribute__((format(printf, 2, 3))) int
+kprintf_color(enum vga_color fg, const char *fmt, ...);
+
+/* Ends the current line if something was printed on it. */
+void console_start_line(void);
+
+/*
+ * For panic: stops honouring the lock so the panic message always gets out,
+ * even when the panic happened while the lock was held.
+ */
+void console_panic_mode(void);
+/* For the test runner after a should-panic test: back to normal. */
+void console_reset(void);
+
+/* Runs fn(arg) with the console lock held (interrupts off); for the
+ * stage-1 lesson on locks and interrupt handlers. */
+void console_with_lock(void (*fn)(void *arg), void *arg);
+/* Writes while the caller already holds the lock (inside fn above). */
+__attribute__((format(printf, 1, 2))) int kprintf_locked(const char *fmt, ...);
+
+#endif

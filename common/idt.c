@@ -1,0 +1,125 @@
+/* idt.c - see idt.h. */
+#include "idt.h"
+
+#include "console.h"
+#include "cpu.h"
+#include "gdt.h"
+#include "panic.h"
+#include "pic.h"
+#include "sections.h"
+
+/* An IDT gate (16 bytes): where to go, and how. */
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;  /* code segment to run the handler in */
+	uint8_t ist;        /* 0: current stack; n: switch to TSS IST n */
+	uint8_t type_attr;  /* 0x8e: present, ring 0, interrupt gate (IF=0) */
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 16, "an IDT gate is 16 bytes");
+
+#define N_VECTORS 48
+
+static struct idt_gate idt[N_VECTORS];
+static irq_handler irq_handlers[16];
+extern const uint64_t isr_stubs[N_VECTORS];
+
+static const char *const names[32] = {
+	"DIVIDE ERROR", "DEBUG", "NMI", "BREAKPOINT", "OVERFLOW",
+	"BOUND RANGE EXCEEDED", "INVALID OPCODE", "DEVICE NOT AVAILABLE",
+	"DOUBLE FAULT", "COPROCESSOR SEGMENT OVERRUN", "INVALID TSS",
+	"SEGMENT NOT PRESENT", "STACK-SEGMENT FAULT",
+	"GENERAL PROTECTION FAULT", "PAGE FAULT", "RESERVED (15)",
+	"x87 FLOATING-POINT ERROR", "ALIGNMENT CHECK", "MACHINE CHECK",
+	"SIMD FLOATING-POINT ERROR", "VIRTUALIZATION EXCEPTION",
+	"CONTROL PROTECTION EXCEPTION", "RESERVED (22)", "RESERVED (23)",
+	"RESERVED (24)", "RESERVED (25)", "RESERVED (26)", "RESERVED (27)",
+	"HYPERVISOR INJECTION EXCEPTION", "VMM COMMUNICATION EXCEPTION",
+	"SECURITY EXCEPTION", "RESERVED (31)",
+};
+
+const char *exception_name(uint64_t vector)
+{
+	return vector < 32 ? names[vector] : "INTERRUPT";
+}
+
+static void set_gate(int vector, uint64_t handler, uint8_t ist)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_lo = (uint16_t)handler,
+		.selector = GDT_KERNEL_CODE,
+		.ist = ist,
+		.type_attr = 0x8e,
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_hi = (uint32_t)(handler >> 32),
+	};
+}
+
+void idt_init(void)
+{
+	for (int v = 0; v < N_VECTORS; v++)
+		set_gate(v, isr_stubs[v], v == 8 ? IST_DOUBLE_FAULT : 0);
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} ptr = {sizeof idt - 1, (uint64_t)idt};
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+	pic_init();
+}
+
+void irq_set(int irq, irq_handler handler)
+{
+	irq_handlers[irq] = handler;
+	pic_unmask(irq);
+}
+
+static bool in_guard_page(uint64_t addr)
+{
+	return addr >= (uint64_t)stack_guard && addr < (uint64_t)stack_bottom;
+}
+
+__attribute__((noreturn)) static void exception(struct interrupt_frame *f)
+{
+	console_start_line();
+	kprintf("EXCEPTION: %s (vector %lu, error code 0x%lx)\n",
+		exception_name(f->vector), f->vector, f->error_code);
+	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip, f->rsp,
+		f->rflags);
+
+	if (f->vector == 14) {
+		uint64_t cr2 = read_cr2();
+		const char *cause = f->error_code & PF_PRESENT
+					    ? "protection violation"
+					    : "not present";
+		const char *access = f->error_code & PF_INSTR ? "instruction fetch"
+				     : f->error_code & PF_WRITE ? "write"
+								 : "read";
+		const char *mode = f->error_code & PF_USER ? "user" : "kernel";
+		kprintf("    CR2 0x%016lx: %s, %s, %s mode%s\n", cr2, cause,
+			access, mode,
+			f->error_code & PF_RESERVED ? ", reserved bit set" : "");
+		panic("PAGE FAULT at 0x%016lx (%s, %s)", cr2, cause, access);
+	}
+	if (f->vector == 8) {
+		if (in_guard_page(f->rsp))
+			panic("DOUBLE FAULT: kernel stack overflow (RSP 0x%lx is "
+			      "in the guard page below the stack)",
+			      f->rsp);
+		panic("DOUBLE FAULT");
+	}
+	panic("%s (vector %lu) at RIP 0x%lx", exception_name(f->vector),
+	      f->vector, f->rip);
+}
+
+void interrupt_dispatch(struct interrupt_frame *f);
+void interrupt_dispatch(struct interrupt_frame *f)
+{
+	if (f->vector < 32)
+		exception(f);
+	int irq = (int)f->vector - 32;
+	if (irq_handlers[irq] != NULL)
+		irq_handlers[irq](f);
+	pic_eoi(irq);
+}

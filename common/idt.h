@@ -1,0 +1,38 @@
+/*
+ * idt.h - the Interrupt Descriptor Table, CPU exception reports and
+ * hardware interrupt (IRQ) handlers.
+ *
+ * Every CPU exception (vectors 0-31) has a handler that prints the
+ * exception's name, vector, error code, RIP and RSP (and, for a page fault,
+ * CR2 and the decoded error bits), then panics.  Vectors 32-47 are the
+ * PIC's hardware interrupts, dispatched to handlers set with irq_set().
+ */
+#ifndef IDT_H
+#define IDT_H
+
+#include <stdint.h>
+
+/* The stack as isr.S leaves it (see the picture there). */
+struct interrupt_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+void idt_init(void);
+
+/* Page-fault error code bits (Intel SDM vol. 3, "Interrupt 14"). */
+#define PF_PRESENT (1u << 0) /* 0: page not present; 1: protection violation */
+#define PF_WRITE (1u << 1)   /* the access was a write */
+#define PF_USER (1u << 2)    /* the access came from ring 3 */
+#define PF_RESERVED (1u << 3) /* a reserved bit was set in a page entry */
+#define PF_INSTR (1u << 4)   /* instruction fetch (needs NX) */
+
+/* An IRQ handler; runs with interrupts off, the EOI is sent for it. */
+typedef void (*irq_handler)(struct interrupt_frame *frame);
+void irq_set(int irq, irq_handler handler);
+
+const char *exception_name(uint64_t vector);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * kmain.c - the C entry point, called by boot.S in 64-bit mode.
+ */
+#include <stdint.h>
+
+#include "console.h"
+#include "cpu.h"
+#include "gdt.h"
+#include "idt.h"
+#include "kernel.h"
+#include "panic.h"
+
+#ifndef STAGE_TITLE
+#define STAGE_TITLE "the common core"
+#endif
+
+/* The boot information GRUB leaves is small (a few hundred bytes); this is
+ * only an upper bound on what the parser may read before it has checked
+ * the structure's own size. */
+#define MB2_MAX_SIZE (64 * 1024)
+
+static struct boot_info boot;
+
+void kmain(uint32_t magic, uint32_t mb2_phys);
+void kmain(uint32_t magic, uint32_t mb2_phys)
+{
+	console_init();
+	gdt_init();
+	idt_init();
+
+	kprintf_color(VGA_YELLOW, "== %s ==\n", STAGE_TITLE);
+
+	/* boot.S already refused a wrong magic; this is a second line of
+	 * defence should someone call kmain differently. */
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("kmain: bad multiboot2 magic 0x%x", magic);
+	enum mb2_error err =
+		mb2_parse((const void *)(uintptr_t)mb2_phys, MB2_MAX_SIZE, &boot.mb2);
+	if (err != MB2_OK)
+		panic("multiboot2 information refused: %s", mb2_error_str(err));
+	boot.mb2_phys = mb2_phys;
+
+	kernel_init(&boot);
+	kernel_main(&boot);
+	kprintf("kernel_main returned: halting.\n");
+	halt_forever();
+}

@@ -1,0 +1,119 @@
+/*
+ * ktest.c - the in-kernel test runner (see ktest.h).
+ *
+ * A test kernel's kernel_main is ktest_main below: it walks the .ktests
+ * section the KTEST macros filled and runs each test.  A failure or an
+ * expected panic must get back here from deep inside the test (or from an
+ * exception handler on another stack), so each test runs under
+ * __builtin_setjmp, and ktest_fail / the panic hook __builtin_longjmp back:
+ * that restores the runner's stack pointer and frame, dropping everything
+ * the test had on its stack.
+ */
+#include "ktest.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "console.h"
+#include "cpu.h"
+#include "format.h"
+#include "kernel.h"
+#include "mem.h"
+#include "panic_hook.h"
+#include "qemu.h"
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+static struct {
+	const struct ktest *current;
+	void *jmp[5]; /* __builtin_setjmp buffer: five words */
+	char reason[256];
+	bool panicked; /* the jump back came from an expected panic */
+	int passed, failed;
+} runner;
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+	int n = ksnprintf(runner.reason, sizeof runner.reason, "%s:%d: ", file,
+			  line);
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(runner.reason + n, sizeof runner.reason - (size_t)n, fmt, ap);
+	va_end(ap);
+	__builtin_longjmp(runner.jmp, 1);
+}
+
+static void finish(void)
+{
+	kprintf("ktest: %d passed, %d failed\n", runner.passed, runner.failed);
+	qemu_exit(runner.failed == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+}
+
+static bool contains(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *haystack != '\0'; haystack++)
+		if (strncmp(haystack, needle, n) == 0)
+			return true;
+	return n == 0;
+}
+
+/* Called by panic() after it printed the message. */
+static void on_panic(const char *msg)
+{
+	const struct ktest *t = runner.current;
+	if (t != NULL && t->expected_panic != NULL &&
+	    contains(msg, t->expected_panic)) {
+		console_reset();
+		runner.panicked = true;
+		__builtin_longjmp(runner.jmp, 1);
+	}
+	console_reset();
+	if (t != NULL) {
+		kprintf("%s... [failed] unexpected panic: %s\n", t->name, msg);
+		runner.failed++;
+	}
+	finish();
+}
+
+/* Runs one test; returns 0 if it passed. */
+static int run_one(const struct ktest *t)
+{
+	runner.current = t;
+	runner.panicked = false;
+	kprintf("%s... ", t->name);
+	if (__builtin_setjmp(runner.jmp) == 0) {
+		t->fn();
+		cli(); /* a test may have enabled interrupts */
+		if (t->expected_panic != NULL) {
+			kprintf("[failed] expected a panic containing \"%s\"\n",
+				t->expected_panic);
+			return 1;
+		}
+		kprintf("[ok]\n");
+		return 0;
+	}
+	cli();
+	if (runner.panicked) {
+		kprintf("%s... [ok] (panicked as expected)\n", t->name);
+		return 0;
+	}
+	kprintf("[failed] %s\n", runner.reason);
+	return 1;
+}
+
+void kernel_main(const struct boot_info *boot)
+{
+	(void)boot;
+	size_t n = (size_t)(__stop_ktests - __start_ktests);
+	kprintf("ktest: running %zu tests\n", n);
+	panic_hook = on_panic;
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
+		if (run_one(t) == 0)
+			runner.passed++;
+		else
+			runner.failed++;
+	}
+	runner.current = NULL;
+	finish();
+}

@@ -1,0 +1,24 @@
+/*
+ * pic.h - the two legacy 8259 interrupt controllers and the 8254 timer.
+ *
+ * The PICs are remapped so IRQ 0-15 arrive as vectors 32-47 (the CPU's
+ * exceptions own 0-31).  All IRQs start masked; irq_set() unmasks one.
+ */
+#ifndef PIC_H
+#define PIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void pic_init(void);
+void pic_unmask(int irq);
+void pic_mask(int irq);
+void pic_eoi(int irq);
+/* True when the PIC has IRQ `irq` raised and waiting for the CPU. */
+bool pic_irq_pending(int irq);
+
+/* Starts PIT channel 0 counting down from `count` ticks (1.193182 MHz) in
+ * one-shot mode: IRQ 0 is raised once when it reaches zero. */
+void pit_one_shot(uint16_t count);
+
+#endif

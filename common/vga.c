@@ -1,0 +1,112 @@
+/* vga.c - see vga.h. */
+#include "vga.h"
+
+#include "cpu.h"
+
+#define VGA_BUFFER ((volatile uint16_t *)0xb8000)
+
+/* All screen state: reached only through the console's lock. */
+static struct {
+	int row, col;   /* the cursor; always inside the screen */
+	uint8_t color;  /* attribute byte for new characters */
+} vga;
+
+static uint16_t cell(char c, uint8_t color)
+{
+	return (uint16_t)((uint8_t)c | (uint16_t)color << 8);
+}
+
+/* Moves the blinking hardware cursor (CRT controller regs 0x0e/0x0f). */
+static void update_hw_cursor(void)
+{
+	uint16_t pos = (uint16_t)(vga.row * VGA_WIDTH + vga.col);
+	outb(0x3d4, 0x0f);
+	outb(0x3d5, (uint8_t)(pos & 0xff));
+	outb(0x3d4, 0x0e);
+	outb(0x3d5, (uint8_t)(pos >> 8));
+}
+
+static void clear_row(int row)
+{
+	for (int x = 0; x < VGA_WIDTH; x++)
+		VGA_BUFFER[row * VGA_WIDTH + x] = cell(' ', vga.color);
+}
+
+static void scroll(void)
+{
+	for (int i = 0; i < (VGA_HEIGHT - 1) * VGA_WIDTH; i++)
+		VGA_BUFFER[i] = VGA_BUFFER[i + VGA_WIDTH];
+	clear_row(VGA_HEIGHT - 1);
+}
+
+static void newline(void)
+{
+	vga.col = 0;
+	if (vga.row == VGA_HEIGHT - 1)
+		scroll();
+	else
+		vga.row++;
+}
+
+void vga_set_color(enum vga_color fg, enum vga_color bg)
+{
+	vga.color = (uint8_t)(fg | bg << 4);
+}
+
+void vga_init(void)
+{
+	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
+	for (int y = 0; y < VGA_HEIGHT; y++)
+		clear_row(y);
+	vga.row = vga.col = 0;
+	update_hw_cursor();
+}
+
+static void putc_raw(char c)
+{
+	switch (c) {
+	case '\n':
+		newline();
+		return;
+	case '\r':
+		vga.col = 0;
+		return;
+	case '\t':
+		do
+			putc_raw(' ');
+		while (vga.col % 8 != 0);
+		return;
+	case '\b':
+		if (vga.col > 0)
+			vga.col--;
+		return;
+	}
+	VGA_BUFFER[vga.row * VGA_WIDTH + vga.col] = cell(c, vga.color);
+	if (++vga.col == VGA_WIDTH)
+		newline();
+}
+
+void vga_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		putc_raw(s[i]);
+	update_hw_cursor();
+}
+
+void vga_draw_bar(int row, int col, int width, int filled,
+		  enum vga_color fill_color, enum vga_color empty_color)
+{
+	if (row < 0 || row >= VGA_HEIGHT)
+		return;
+	for (int i = 0; i < width && col + i < VGA_WIDTH; i++) {
+		enum vga_color c = i < filled ? fill_color : empty_color;
+		/* a space on a coloured background is a solid block */
+		VGA_BUFFER[row * VGA_WIDTH + col + i] =
+			cell(' ', (uint8_t)(c << 4 | c));
+	}
+}
+
+int vga_cursor_row(void)
+{
+	return vga.row;
+}

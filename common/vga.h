@@ -1,0 +1,39 @@
+/*
+ * vga.h - the VGA text-mode screen: 80 x 25 cells at physical 0xb8000.
+ *
+ * Each cell is two bytes, the character and its colour:
+ *
+ *    15  12 11    8 7            0
+ *   +------+-------+--------------+
+ *   |  bg  |  fg   |  code point  |     (bg bit 15 = blink on some VGAs)
+ *   +------+-------+--------------+
+ */
+#ifndef VGA_H
+#define VGA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum vga_color {
+	VGA_BLACK, VGA_BLUE, VGA_GREEN, VGA_CYAN, VGA_RED, VGA_MAGENTA,
+	VGA_BROWN, VGA_LIGHT_GREY, VGA_DARK_GREY, VGA_LIGHT_BLUE,
+	VGA_LIGHT_GREEN, VGA_LIGHT_CYAN, VGA_LIGHT_RED, VGA_PINK, VGA_YELLOW,
+	VGA_WHITE,
+};
+
+#define VGA_WIDTH 80
+#define VGA_HEIGHT 25
+
+void vga_init(void);
+void vga_set_color(enum vga_color fg, enum vga_color bg);
+/* Writes text at the cursor: wraps at the right edge, scrolls at the
+ * bottom, handles \n, \r, \t and \b.  Not locked: use the console. */
+void vga_write(const char *s, size_t n);
+/* Draws a bar of `width` cells at (row, col): the first `filled` cells in
+ * fill_color, the rest in empty_color; does not move the cursor. */
+void vga_draw_bar(int row, int col, int width, int filled,
+		  enum vga_color fill_color, enum vga_color empty_color);
+/* The cursor's row, for drawing next to what was just printed. */
+int vga_cursor_row(void);
+
+#endif
