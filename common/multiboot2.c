@@ -185,7 +185,7 @@ const char *mb2_error_str(enum mb2_error err)
 	case MB2_ERR_AVAIL_TOO_SMALL:
 		return "fewer than 8 readable bytes of boot information";
 	case MB2_ERR_TOTAL_SIZE_TOO_SMALL:
-		return "total_size is smaller than the fixed part and an end tag";
+		return "total_size is below 16 (fixed part and end tag)";
 	case MB2_ERR_TOTAL_SIZE_TOO_BIG:
 		return "total_size is larger than the readable bytes";
 	case MB2_ERR_TAG_HEADER_TRUNCATED:
@@ -208,7 +208,7 @@ const char *mb2_error_str(enum mb2_error err)
 	case MB2_ERR_MMAP_TOO_SMALL:
 		return "the memory map tag is shorter than its 16-byte header";
 	case MB2_ERR_MMAP_BAD_ENTRY_SIZE:
-		return "memory map entry_size is below 24 or not a multiple of 8";
+		return "memory map entry_size is below 24 or not 8-aligned";
 	case MB2_ERR_MMAP_SIZE_MISMATCH:
 		return "memory map entries do not exactly fill the tag";
 	case MB2_ERR_NO_MMAP:

@@ -12,8 +12,8 @@
  *           | ...size - 8 bytes of data...  |  header and data, not padding
  *           | (zero padding to 8 bytes)     |
  *           +-------------------------------+
- *           | next tag, at an 8-aligned     |  next = offset + round_up(size, 8)
- *           | offset ...                    |
+ *           | next tag, at an 8-aligned     |  next = offset
+ *           | offset ...                    |         + round_up(size, 8)
  *           +-------------------------------+
  *           | type 0         | size 8       |  end tag: the last 8 bytes
  *           +-------------------------------+  total_size

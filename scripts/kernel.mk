@@ -105,7 +105,7 @@ TREE := build/tree/stage-$(STAGE)
 tree: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 	@rm -rf $(TREE) && mkdir -p $(TREE)
 	@for d in $(STAGE_DIRS_OLDEST_FIRST); do cp -R $$d/. $(TREE)/; done
-	@for f in $$(cat $(OBJ)/*.d | tr ' \\' '\n\n' | grep '^common/' | sort -u); do \
+	@for f in $$(cat $(OBJ)/*.d | tr ' \\' '\n\n' | grep -E '^common/[^:]+\.(c|h|S)$$' | sort -u); do \
 		cp $$f $(TREE)/; done
 	@cp $(call resolve,linker.ld) $(TREE)/
 	@echo "stage $(STAGE) sources in $(TREE)"

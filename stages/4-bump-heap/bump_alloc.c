@@ -105,7 +105,7 @@ void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout)
 	if (p < h->heap_start || p > h->heap_end)
 		panic("bump_dealloc: %p is outside the heap %p..%p", ptr,
 		      (void *)h->heap_start, (void *)h->heap_end);
-	/* Every live block lies below next (a zero-size one may sit at next). */
+	/* Every live block lies below next (a zero-size one may be at next). */
 	if (p > h->next || layout.size > h->next - p)
 		panic("bump_dealloc: %p (size %zu) was never allocated: it "
 		      "reaches past next %p",

@@ -84,8 +84,8 @@ static uint64_t drain_and_verify(struct frame_allocator *fa,
 			  (unsigned long long)frame);
 		CHECK(frame != 0);
 		CHECK_MSG(count == 0 || frame > prev,
-			  "frame 0x%llx after 0x%llx", (unsigned long long)frame,
-			  (unsigned long long)prev);
+			  "frame 0x%llx after 0x%llx",
+			  (unsigned long long)frame, (unsigned long long)prev);
 		if (m != NULL) {
 			CHECK_MSG(model_allows(m, frame),
 				  "frame 0x%llx not allowed",
@@ -104,7 +104,8 @@ static uint64_t drain_and_verify(struct frame_allocator *fa,
 	}
 	if (m != NULL)
 		for (; limit > 0 && scan < limit; scan += FRAME_SIZE)
-			CHECK_MSG(!model_allows(m, scan), "frame 0x%llx skipped",
+			CHECK_MSG(!model_allows(m, scan),
+				  "frame 0x%llx skipped",
 				  (unsigned long long)scan);
 	CHECK_EQ(count, expected);
 	CHECK_EQ(frame_allocator_free_frames(fa), 0);
