@@ -6,15 +6,15 @@
  * The boot loader's memory map says which physical addresses are RAM.  The
  * allocator keeps that as two small sorted tables of ranges, and a cursor:
  *
- *   address    0    1000         9f000   100000   200000   400000   7fe0000
- *              +----+------------+-------+--------+########+--------+
- *   map        |    | available  | rsvd  |     available (one entry)  |
- *              +----+------------+-------+--------+########+--------+
- *   usable[]        [------------)       [--------------------------)
- *   reserved[]                                    [########)  kernel image
- *   handed out      ooooooooooooo        oooooooooo         oo
- *                                                             ^
- *                                                        next (cursor)
+ *   address  0    1000          9f000   100000   200000   400000   7fe0000
+ *            +------------------+-------+--------------------------+
+ *   map      | available        | rsvd  | available (one entry)    |
+ *            +------------------+-------+--------------------------+
+ *   usable[]      [-------------)       [--------------------------)
+ *   reserved[]                                   [########)  kernel image
+ *   handed out    oooooooooooooo        ooooooooo         oo
+ *                                                           ^
+ *                                                     next (cursor)
  *
  *   - usable[] holds whole frames only: starts are rounded up and ends down
  *     to 4 KiB, frame 0 is cut off (a physical address of 0 looks like NULL),

@@ -103,10 +103,15 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 		panic("PAGE FAULT at 0x%016lx (%s, %s)", cr2, cause, access);
 	}
 	if (f->vector == 8) {
-		if (in_guard_page(f->rsp))
-			panic("DOUBLE FAULT: kernel stack overflow (RSP 0x%lx is "
+		/* A page fault whose delivery failed (the CPU could not push its
+		 * frame) escalates to a double fault, and CR2 still holds the
+		 * address that faulted: in the guard page, the stack ran out. */
+		uint64_t cr2 = read_cr2();
+		kprintf("    CR2 0x%016lx (the last page-fault address)\n", cr2);
+		if (in_guard_page(cr2))
+			panic("DOUBLE FAULT: kernel stack overflow (CR2 0x%lx is "
 			      "in the guard page below the stack)",
-			      f->rsp);
+			      cr2);
 		panic("DOUBLE FAULT");
 	}
 	panic("%s (vector %lu) at RIP 0x%lx", exception_name(f->vector),

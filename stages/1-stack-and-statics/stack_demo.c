@@ -46,11 +46,17 @@ static NOINLINE uint32_t inner(uint64_t i)
 	return z[i];
 }
 
-/* A function shaped like inner(): its locals land where inner's were. */
+/* A function shaped like inner(): its locals land where inner's were.
+ * It reports where its array was as a number, through a static, because
+ * returning the address of a local is exactly the bug compilers flag: the
+ * address is only to be printed, never to be used. */
+static volatile uintptr_t probe_addr;
+
 NOINLINE uintptr_t stack_probe(void)
 {
 	volatile uint32_t w[3] = {7, 8, 9};
-	return (uintptr_t)&w[0];
+	probe_addr = (uintptr_t)&w[0];
+	return probe_addr;
 }
 
 static NOINLINE void outer(void)

@@ -14,10 +14,13 @@
 #include "sections.h"
 #include "stack_demo.h"
 
+static volatile uintptr_t local_addr;
+
 static __attribute__((noinline)) uintptr_t callee_local(void)
 {
 	volatile int local = 0;
-	return (uintptr_t)&local;
+	local_addr = (uintptr_t)&local; /* a number to compare, not a pointer */
+	return local_addr;
 }
 
 KTEST(stack_grows_down)
