@@ -19,6 +19,7 @@
 #include "format.h"
 #include "kernel.h"
 #include "mem.h"
+#include "panic.h"
 #include "panic_hook.h"
 #include "qemu.h"
 
@@ -102,13 +103,40 @@ static int run_one(const struct ktest *t)
 	return 1;
 }
 
+/* Source order: the linker's order differs between compilers. */
+static bool runs_before(const struct ktest *a, const struct ktest *b)
+{
+	int c = strcmp(a->file, b->file);
+	return c < 0 || (c == 0 && a->line < b->line);
+}
+
+#define MAX_TESTS 256
+
+static const struct boot_info *boot_info;
+
+const struct boot_info *ktest_boot_info(void)
+{
+	return boot_info;
+}
+
 void kernel_main(const struct boot_info *boot)
 {
-	(void)boot;
+	boot_info = boot;
+	static const struct ktest *order[MAX_TESTS];
 	size_t n = (size_t)(__stop_ktests - __start_ktests);
+	if (n > MAX_TESTS)
+		panic("ktest: %zu tests, at most %d supported", n, MAX_TESTS);
+	for (size_t i = 0; i < n; i++) { /* insertion sort: n is small */
+		const struct ktest *t = &__start_ktests[i];
+		size_t j = i;
+		for (; j > 0 && runs_before(t, order[j - 1]); j--)
+			order[j] = order[j - 1];
+		order[j] = t;
+	}
 	kprintf("ktest: running %zu tests\n", n);
 	panic_hook = on_panic;
-	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct ktest *t = order[i];
 		if (run_one(t) == 0)
 			runner.passed++;
 		else

@@ -10,7 +10,7 @@
  *
  * Tests register themselves: each macro puts a descriptor in the
  * .ktests linker section, so there is no hand-kept list.  A test kernel
- * runs them in link order, prints `name... [ok]` or `name... [failed]
+ * runs them in source order (by file name, then line), prints `name... [ok]` or `name... [failed]
  * reason`, then `ktest: N passed, N failed` and leaves QEMU through the
  * isa-debug-exit device (0x10: all passed, 0x11: something failed).
  *
@@ -28,13 +28,15 @@ struct ktest {
 	const char *name;
 	void (*fn)(void);
 	const char *expected_panic; /* NULL for an ordinary test */
+	const char *file;           /* tests run sorted by file, then line */
+	int line;
 };
 
 #define KTEST_DEFINE_(name, expected)                                          \
 	static void ktest_fn_##name(void);                                     \
 	static const struct ktest ktest_desc_##name                            \
 		__attribute__((used, section(".ktests"), aligned(8))) = {      \
-			#name, ktest_fn_##name, expected};                     \
+			#name, ktest_fn_##name, expected, __FILE__, __LINE__}; \
 	static void ktest_fn_##name(void)
 
 #define KTEST(name) KTEST_DEFINE_(name, 0)
@@ -65,5 +67,9 @@ ktest_fail(const char *file, int line, const char *fmt, ...);
 				   "%s == %s: 0x%llx != 0x%llx", #a, #b, a_,   \
 				   b_);                                        \
 	} while (0)
+
+/* The boot information, for tests that check against the memory map. */
+struct boot_info;
+const struct boot_info *ktest_boot_info(void);
 
 #endif

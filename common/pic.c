@@ -2,6 +2,7 @@
 #include "pic.h"
 
 #include "cpu.h"
+#include "idt.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21
@@ -70,4 +71,21 @@ void pit_one_shot(uint16_t count)
 	outb(PIT_CMD, 0x30); /* channel 0, lo/hi byte, mode 0, binary */
 	outb(PIT_CH0, (uint8_t)(count & 0xff));
 	outb(PIT_CH0, (uint8_t)(count >> 8));
+}
+
+static void ignore_irq(struct interrupt_frame *f)
+{
+	(void)f;
+}
+
+void pit_quiesce(void)
+{
+	cli();
+	pit_one_shot(0xffff); /* mode 0: no more periodic ticks */
+	irq_set(0, ignore_irq);
+	sti();
+	for (volatile int i = 0; i < 1000; i++)
+		; /* a latched request is delivered here */
+	cli();
+	pic_mask(0);
 }

@@ -21,4 +21,12 @@ bool pic_irq_pending(int irq);
  * one-shot mode: IRQ 0 is raised once when it reaches zero. */
 void pit_one_shot(uint16_t count);
 
+/*
+ * Makes IRQ 0 quiet and predictable before a demo or test uses it: stops
+ * the periodic tick the BIOS left running, and lets a request that was
+ * already latched in the PIC arrive (and be ignored) now rather than at a
+ * surprising moment later.  Leaves interrupts off and IRQ 0 masked.
+ */
+void pit_quiesce(void);
+
 #endif

@@ -171,6 +171,7 @@ void lock_demo(void)
 {
 	kprintf_color(VGA_LIGHT_CYAN,
 		      "-- a mutable static is reached only through its lock --\n");
+	pit_quiesce();
 	irq_seen = 0;
 	irq_set(0, timer_irq);
 	sti();

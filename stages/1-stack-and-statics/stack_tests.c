@@ -117,6 +117,7 @@ static void raise_timer_while_locked(void *arg)
 
 KTEST(irq_waits_for_the_lock_to_be_released)
 {
+	pit_quiesce();
 	ticks = 0;
 	irq_set(0, count_tick);
 	sti();

@@ -72,6 +72,12 @@ void raw_binheap_check(const struct raw_binheap *h, size_t size, size_t align);
  * place, O(n log n), no allocation.  The demo of the heap operations. */
 void binheap_sort(void *base, size_t n, size_t size, binheap_cmp cmp);
 
+#ifndef COLLECTION_FN
+/* The functions the *_DEFINE macros generate: inline, and no warning for
+ * the ones a user of the macro does not call. */
+#define COLLECTION_FN static inline __attribute__((unused))
+#endif
+
 /*
  * BINHEAP_DEFINE(name, T, cmp) defines `struct name` and:
  *
@@ -89,48 +95,48 @@ void binheap_sort(void *base, size_t n, size_t size, binheap_cmp cmp);
 		struct raw_binheap raw;                                        \
 	};                                                                     \
 	/* The typed comparator, seen by the core through void pointers. */   \
-	static inline int name##_cmp_(const void *a, const void *b)            \
+	COLLECTION_FN int name##_cmp_(const void *a, const void *b)            \
 	{                                                                      \
 		return cmp((const T *)a, (const T *)b);                        \
 	}                                                                      \
-	static inline void name##_init(struct name *h)                         \
+	COLLECTION_FN void name##_init(struct name *h)                         \
 	{                                                                      \
 		raw_binheap_init(&h->raw, name##_cmp_);                        \
 	}                                                                      \
-	static inline size_t name##_len(const struct name *h)                  \
+	COLLECTION_FN size_t name##_len(const struct name *h)                  \
 	{                                                                      \
 		return h->raw.vec.len;                                         \
 	}                                                                      \
-	static inline bool name##_is_empty(const struct name *h)               \
+	COLLECTION_FN bool name##_is_empty(const struct name *h)               \
 	{                                                                      \
 		return h->raw.vec.len == 0;                                    \
 	}                                                                      \
-	static inline bool name##_push(struct name *h, T x)                    \
+	COLLECTION_FN bool name##_push(struct name *h, T x)                    \
 	{                                                                      \
 		return raw_binheap_push(&h->raw, &x, sizeof(T), _Alignof(T));  \
 	}                                                                      \
-	static inline bool name##_pop(struct name *h, T *out)                  \
+	COLLECTION_FN bool name##_pop(struct name *h, T *out)                  \
 	{                                                                      \
 		return raw_binheap_pop(&h->raw, out, sizeof(T));               \
 	}                                                                      \
-	static inline const T *name##_peek(const struct name *h)               \
+	COLLECTION_FN const T *name##_peek(const struct name *h)               \
 	{                                                                      \
 		return (const T *)raw_binheap_peek(&h->raw);                   \
 	}                                                                      \
-	static inline bool name##_reserve(struct name *h, size_t n)            \
+	COLLECTION_FN bool name##_reserve(struct name *h, size_t n)            \
 	{                                                                      \
 		return raw_vec_reserve(&h->raw.vec, n, sizeof(T),              \
 				       _Alignof(T));                           \
 	}                                                                      \
-	static inline void name##_drop(struct name *h)                         \
+	COLLECTION_FN void name##_drop(struct name *h)                         \
 	{                                                                      \
 		raw_binheap_drop(&h->raw, sizeof(T), _Alignof(T));             \
 	}                                                                      \
-	static inline void name##_check(const struct name *h)                  \
+	COLLECTION_FN void name##_check(const struct name *h)                  \
 	{                                                                      \
 		raw_binheap_check(&h->raw, sizeof(T), _Alignof(T));            \
 	}                                                                      \
-	static inline void name##_sort(T *array, size_t n)                     \
+	COLLECTION_FN void name##_sort(T *array, size_t n)                     \
 	{                                                                      \
 		binheap_sort(array, n, sizeof(T), name##_cmp_);                \
 	}                                                                      \

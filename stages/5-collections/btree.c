@@ -24,11 +24,15 @@ _Static_assert(B >= 2, "a B-tree needs a minimum degree of at least 2");
 
 /* ------------------------------------------------------------- nodes */
 
-/* A leaf is allocated without the children array. */
+/* A leaf is allocated without the children array:
+ *
+ *     leaf       | nkeys leaf | keys[2B-1] | values[2B-1] |
+ *     internal   | nkeys leaf | keys[2B-1] | values[2B-1] | children[2B] |
+ */
 static size_t node_size(bool leaf)
 {
-	return leaf ? offsetof(struct btree_node, children)
-		    : sizeof(struct btree_node);
+	return sizeof(struct btree_node) +
+	       (leaf ? 0 : (MAX_KEYS + 1) * sizeof(struct btree_node *));
 }
 
 /* A new empty node, or NULL if out of memory. */

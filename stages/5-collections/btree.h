@@ -70,16 +70,17 @@
 #define BTREE_MAX_HEIGHT 32
 
 /*
- * A node.  keys/values[0..nkeys) are in use.  children[0..nkeys] are in
- * use in an internal node; a leaf is allocated without the children array
- * (see node_size in btree.c), so it must never be touched in a leaf.
+ * A node.  keys/values[0..nkeys) are in use.  children is a flexible array
+ * member: an internal node is allocated with BTREE_MAX_KEYS + 1 of them and
+ * uses children[0..nkeys]; a leaf is allocated without any (see node_size
+ * in btree.c), so it must never touch the array.
  */
 struct btree_node {
 	uint16_t nkeys;
 	bool leaf;
 	uint64_t keys[BTREE_MAX_KEYS];
 	uintptr_t values[BTREE_MAX_KEYS];
-	struct btree_node *children[BTREE_MAX_KEYS + 1];
+	struct btree_node *children[];
 };
 
 struct btree {

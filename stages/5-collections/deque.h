@@ -86,6 +86,12 @@ void raw_deque_drop(struct raw_deque *d, size_t size, size_t align);
 /* Panics with "deque_check: <reason>" if an invariant is broken. */
 void raw_deque_check(const struct raw_deque *d, size_t size, size_t align);
 
+#ifndef COLLECTION_FN
+/* The functions the *_DEFINE macros generate: inline, and no warning for
+ * the ones a user of the macro does not call. */
+#define COLLECTION_FN static inline __attribute__((unused))
+#endif
+
 /*
  * DEQUE_DEFINE(name, T) defines `struct name` and:
  *
@@ -103,74 +109,74 @@ void raw_deque_check(const struct raw_deque *d, size_t size, size_t align);
 	struct name {                                                          \
 		struct raw_deque raw;                                          \
 	};                                                                     \
-	static inline void name##_init(struct name *d)                         \
+	COLLECTION_FN void name##_init(struct name *d)                         \
 	{                                                                      \
 		raw_deque_init(&d->raw);                                       \
 	}                                                                      \
-	static inline size_t name##_len(const struct name *d)                  \
+	COLLECTION_FN size_t name##_len(const struct name *d)                  \
 	{                                                                      \
 		return d->raw.len;                                             \
 	}                                                                      \
-	static inline size_t name##_capacity(const struct name *d)             \
+	COLLECTION_FN size_t name##_capacity(const struct name *d)             \
 	{                                                                      \
 		return d->raw.cap;                                             \
 	}                                                                      \
-	static inline bool name##_is_empty(const struct name *d)               \
+	COLLECTION_FN bool name##_is_empty(const struct name *d)               \
 	{                                                                      \
 		return d->raw.len == 0;                                        \
 	}                                                                      \
-	static inline bool name##_push_back(struct name *d, T x)               \
+	COLLECTION_FN bool name##_push_back(struct name *d, T x)               \
 	{                                                                      \
 		return raw_deque_push_back(&d->raw, &x, sizeof(T),             \
 					   _Alignof(T));                       \
 	}                                                                      \
-	static inline bool name##_push_front(struct name *d, T x)              \
+	COLLECTION_FN bool name##_push_front(struct name *d, T x)              \
 	{                                                                      \
 		return raw_deque_push_front(&d->raw, &x, sizeof(T),            \
 					    _Alignof(T));                      \
 	}                                                                      \
-	static inline bool name##_pop_back(struct name *d, T *out)             \
+	COLLECTION_FN bool name##_pop_back(struct name *d, T *out)             \
 	{                                                                      \
 		return raw_deque_pop_back(&d->raw, out, sizeof(T));            \
 	}                                                                      \
-	static inline bool name##_pop_front(struct name *d, T *out)            \
+	COLLECTION_FN bool name##_pop_front(struct name *d, T *out)            \
 	{                                                                      \
 		return raw_deque_pop_front(&d->raw, out, sizeof(T));           \
 	}                                                                      \
-	static inline T *name##_at(const struct name *d, size_t i)             \
+	COLLECTION_FN T *name##_at(const struct name *d, size_t i)             \
 	{                                                                      \
 		return (T *)raw_deque_at(&d->raw, i, sizeof(T));               \
 	}                                                                      \
-	static inline T name##_get(const struct name *d, size_t i)             \
+	COLLECTION_FN T name##_get(const struct name *d, size_t i)             \
 	{                                                                      \
 		return *name##_at(d, i);                                       \
 	}                                                                      \
-	static inline void name##_set(struct name *d, size_t i, T x)           \
+	COLLECTION_FN void name##_set(struct name *d, size_t i, T x)           \
 	{                                                                      \
 		*name##_at(d, i) = x;                                          \
 	}                                                                      \
-	static inline bool name##_reserve(struct name *d, size_t n)            \
+	COLLECTION_FN bool name##_reserve(struct name *d, size_t n)            \
 	{                                                                      \
 		return raw_deque_reserve(&d->raw, n, sizeof(T), _Alignof(T));  \
 	}                                                                      \
-	static inline void name##_clear(struct name *d)                        \
+	COLLECTION_FN void name##_clear(struct name *d)                        \
 	{                                                                      \
 		d->raw.head = 0;                                               \
 		d->raw.len = 0;                                                \
 	}                                                                      \
-	static inline T *name##_first(const struct name *d)                    \
+	COLLECTION_FN T *name##_first(const struct name *d)                    \
 	{                                                                      \
 		return d->raw.len == 0 ? NULL : name##_at(d, 0);               \
 	}                                                                      \
-	static inline T *name##_next(const struct name *d, T *p)               \
+	COLLECTION_FN T *name##_next(const struct name *d, T *p)               \
 	{                                                                      \
 		return (T *)raw_deque_next(&d->raw, p, sizeof(T));             \
 	}                                                                      \
-	static inline void name##_drop(struct name *d)                         \
+	COLLECTION_FN void name##_drop(struct name *d)                         \
 	{                                                                      \
 		raw_deque_drop(&d->raw, sizeof(T), _Alignof(T));               \
 	}                                                                      \
-	static inline void name##_check(const struct name *d)                  \
+	COLLECTION_FN void name##_check(const struct name *d)                  \
 	{                                                                      \
 		raw_deque_check(&d->raw, sizeof(T), _Alignof(T));              \
 	}                                                                      \

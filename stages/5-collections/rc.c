@@ -191,7 +191,7 @@ static struct rc_box *box_checked(const void *payload, uint32_t magic,
 		panic("%s: NULL payload", who);
 	struct rc_box *box = box_of(payload);
 	if (box->magic != magic)
-		panic("%s: %p is not a live %s (magic %#x: freed, or never "
+		panic("%s: %p is not a live %s (magic 0x%x: freed, or never "
 		      "allocated by %s_new)",
 		      who, payload, magic == RC_BOX_MAGIC ? "Rc box" : "Arc box",
 		      box->magic, magic == RC_BOX_MAGIC ? "rc_box" : "arc_box");

@@ -104,6 +104,12 @@ void raw_vec_drop(struct raw_vec *v, size_t size, size_t align);
 /* Panics with "vec_check: <reason>" if an invariant above is broken. */
 void raw_vec_check(const struct raw_vec *v, size_t size, size_t align);
 
+#ifndef COLLECTION_FN
+/* The functions the *_DEFINE macros generate: inline, and no warning for
+ * the ones a user of the macro does not call. */
+#define COLLECTION_FN static inline __attribute__((unused))
+#endif
+
 /*
  * VEC_DEFINE(name, T) defines `struct name` and these functions:
  *
@@ -126,83 +132,83 @@ void raw_vec_check(const struct raw_vec *v, size_t size, size_t align);
 	struct name {                                                          \
 		struct raw_vec raw;                                            \
 	};                                                                     \
-	static inline void name##_init(struct name *v)                         \
+	COLLECTION_FN void name##_init(struct name *v)                         \
 	{                                                                      \
 		raw_vec_init(&v->raw);                                         \
 	}                                                                      \
-	static inline size_t name##_len(const struct name *v)                  \
+	COLLECTION_FN size_t name##_len(const struct name *v)                  \
 	{                                                                      \
 		return v->raw.len;                                             \
 	}                                                                      \
-	static inline size_t name##_capacity(const struct name *v)             \
+	COLLECTION_FN size_t name##_capacity(const struct name *v)             \
 	{                                                                      \
 		return v->raw.cap;                                             \
 	}                                                                      \
-	static inline bool name##_is_empty(const struct name *v)               \
+	COLLECTION_FN bool name##_is_empty(const struct name *v)               \
 	{                                                                      \
 		return v->raw.len == 0;                                        \
 	}                                                                      \
-	static inline bool name##_push(struct name *v, T x)                    \
+	COLLECTION_FN bool name##_push(struct name *v, T x)                    \
 	{                                                                      \
 		return raw_vec_push(&v->raw, &x, sizeof(T), _Alignof(T));      \
 	}                                                                      \
-	static inline void name##_push_or_panic(struct name *v, T x)           \
+	COLLECTION_FN void name##_push_or_panic(struct name *v, T x)           \
 	{                                                                      \
 		raw_vec_push_or_panic(&v->raw, &x, sizeof(T), _Alignof(T));    \
 	}                                                                      \
-	static inline bool name##_pop(struct name *v, T *out)                  \
+	COLLECTION_FN bool name##_pop(struct name *v, T *out)                  \
 	{                                                                      \
 		return raw_vec_pop(&v->raw, out, sizeof(T));                   \
 	}                                                                      \
-	static inline T *name##_at(const struct name *v, size_t i)             \
+	COLLECTION_FN T *name##_at(const struct name *v, size_t i)             \
 	{                                                                      \
 		return (T *)raw_vec_at(&v->raw, i, sizeof(T));                 \
 	}                                                                      \
-	static inline T name##_get(const struct name *v, size_t i)             \
+	COLLECTION_FN T name##_get(const struct name *v, size_t i)             \
 	{                                                                      \
 		return *name##_at(v, i);                                       \
 	}                                                                      \
-	static inline void name##_set(struct name *v, size_t i, T x)           \
+	COLLECTION_FN void name##_set(struct name *v, size_t i, T x)           \
 	{                                                                      \
 		*name##_at(v, i) = x;                                          \
 	}                                                                      \
-	static inline bool name##_insert(struct name *v, size_t i, T x)        \
+	COLLECTION_FN bool name##_insert(struct name *v, size_t i, T x)        \
 	{                                                                      \
 		return raw_vec_insert(&v->raw, i, &x, sizeof(T), _Alignof(T)); \
 	}                                                                      \
-	static inline T name##_remove(struct name *v, size_t i)                \
+	COLLECTION_FN T name##_remove(struct name *v, size_t i)                \
 	{                                                                      \
 		T x;                                                           \
 		raw_vec_remove(&v->raw, i, &x, sizeof(T));                     \
 		return x;                                                      \
 	}                                                                      \
-	static inline bool name##_reserve(struct name *v, size_t n)            \
+	COLLECTION_FN bool name##_reserve(struct name *v, size_t n)            \
 	{                                                                      \
 		return raw_vec_reserve(&v->raw, n, sizeof(T), _Alignof(T));    \
 	}                                                                      \
-	static inline bool name##_shrink_to_fit(struct name *v)                \
+	COLLECTION_FN bool name##_shrink_to_fit(struct name *v)                \
 	{                                                                      \
 		return raw_vec_shrink_to_fit(&v->raw, sizeof(T), _Alignof(T)); \
 	}                                                                      \
-	static inline void name##_clear(struct name *v)                        \
+	COLLECTION_FN void name##_clear(struct name *v)                        \
 	{                                                                      \
 		v->raw.len = 0;                                                \
 	}                                                                      \
-	static inline T *name##_begin(const struct name *v)                    \
+	COLLECTION_FN T *name##_begin(const struct name *v)                    \
 	{                                                                      \
 		return (T *)v->raw.data;                                       \
 	}                                                                      \
-	static inline T *name##_end(const struct name *v)                      \
+	COLLECTION_FN T *name##_end(const struct name *v)                      \
 	{                                                                      \
 		/* NULL + 0 is undefined behaviour in C: avoid it. */          \
 		return v->raw.len == 0 ? (T *)v->raw.data                      \
 				       : (T *)v->raw.data + v->raw.len;        \
 	}                                                                      \
-	static inline void name##_drop(struct name *v)                         \
+	COLLECTION_FN void name##_drop(struct name *v)                         \
 	{                                                                      \
 		raw_vec_drop(&v->raw, sizeof(T), _Alignof(T));                 \
 	}                                                                      \
-	static inline void name##_check(const struct name *v)                  \
+	COLLECTION_FN void name##_check(const struct name *v)                  \
 	{                                                                      \
 		raw_vec_check(&v->raw, sizeof(T), _Alignof(T));                \
 	}                                                                      \
