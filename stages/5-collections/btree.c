@@ -69,7 +69,8 @@ static uint16_t node_lower_bound(const struct btree_node *n, uint64_t key)
 static void node_insert_at(struct btree_node *n, uint16_t i, uint64_t key,
 			   uintptr_t value, struct btree_node *right)
 {
-	memmove(&n->keys[i + 1], &n->keys[i], (n->nkeys - i) * sizeof(n->keys[0]));
+	memmove(&n->keys[i + 1], &n->keys[i],
+		(n->nkeys - i) * sizeof(n->keys[0]));
 	memmove(&n->values[i + 1], &n->values[i],
 		(n->nkeys - i) * sizeof(n->values[0]));
 	n->keys[i] = key;
@@ -113,7 +114,8 @@ static void node_split(struct btree_node *n, struct btree_node *sib,
 	memcpy(sib->keys, &n->keys[B], (B - 1) * sizeof(n->keys[0]));
 	memcpy(sib->values, &n->values[B], (B - 1) * sizeof(n->values[0]));
 	if (!n->leaf)
-		memcpy(sib->children, &n->children[B], B * sizeof(n->children[0]));
+		memcpy(sib->children, &n->children[B],
+		       B * sizeof(n->children[0]));
 	*key = n->keys[B - 1];
 	*value = n->values[B - 1];
 	n->nkeys = B - 1;

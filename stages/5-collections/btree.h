@@ -29,8 +29,8 @@
  * hold 2B keys is split around its median, which moves up into the parent,
  * and that may split the parent in turn; splitting the root adds a level:
  *
- *     before   parent | 30 |             full leaf | a b c d e M f g h i j |
- *     after    parent | M | 30 |         left | a b c d e |  right | f g h i j |
+ *     before   parent | 30 |       full leaf | a b c d e M f g h i j |
+ *     after    parent | M | 30 |   left | a b c d e |   right | f g h i j |
  *
  * Remove takes a key out of a leaf (a key in an internal node is first
  * swapped with its in-order predecessor, which is in a leaf).  A node left

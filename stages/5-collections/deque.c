@@ -127,7 +127,8 @@ void *raw_deque_at(const struct raw_deque *d, size_t index, size_t size)
 
 void *raw_deque_next(const struct raw_deque *d, const void *elem, size_t size)
 {
-	size_t slot = (size_t)((const char *)elem - (const char *)d->buf) / size;
+	size_t offset = (size_t)((const char *)elem - (const char *)d->buf);
+	size_t slot = offset / size;
 	size_t index = (slot - d->head) & (d->cap - 1);
 	if (index + 1 >= d->len)
 		return NULL;
@@ -146,7 +147,8 @@ void raw_deque_check(const struct raw_deque *d, size_t size, size_t align)
 	if (size == 0)
 		panic("deque_check: element size is zero");
 	if ((d->cap & (d->cap - 1)) != 0)
-		panic("deque_check: capacity %zu is not a power of two", d->cap);
+		panic("deque_check: capacity %zu is not a power of two",
+		      d->cap);
 	if ((d->buf == NULL) != (d->cap == 0))
 		panic("deque_check: buffer %p does not match capacity %zu",
 		      d->buf, d->cap);

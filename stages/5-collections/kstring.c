@@ -49,7 +49,8 @@ int str_view_compare(struct str_view a, struct str_view b)
 
 bool str_view_equals(struct str_view a, struct str_view b)
 {
-	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+	return a.len == b.len &&
+	       (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 /* Naive search: try every start position.  Fine for the short strings a

@@ -116,7 +116,8 @@ struct rc_box {
 /* The block's alignment, and the payload's offset in it. */
 static size_t box_align(size_t align)
 {
-	return align > _Alignof(struct rc_box) ? align : _Alignof(struct rc_box);
+	size_t header = _Alignof(struct rc_box);
+	return align > header ? align : header;
 }
 
 static size_t box_offset(size_t align)
@@ -193,7 +194,8 @@ static struct rc_box *box_checked(const void *payload, uint32_t magic,
 	if (box->magic != magic)
 		panic("%s: %p is not a live %s (magic 0x%x: freed, or never "
 		      "allocated by %s_new)",
-		      who, payload, magic == RC_BOX_MAGIC ? "Rc box" : "Arc box",
+		      who, payload,
+		      magic == RC_BOX_MAGIC ? "Rc box" : "Arc box",
 		      box->magic, magic == RC_BOX_MAGIC ? "rc_box" : "arc_box");
 	return box;
 }

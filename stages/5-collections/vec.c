@@ -184,7 +184,8 @@ void raw_vec_check(const struct raw_vec *v, size_t size, size_t align)
 		panic("vec_check: data %p does not match capacity %zu", v->data,
 		      v->cap);
 	if (v->len > v->cap)
-		panic("vec_check: len %zu exceeds capacity %zu", v->len, v->cap);
+		panic("vec_check: len %zu exceeds capacity %zu", v->len,
+		      v->cap);
 	if ((uintptr_t)v->data % align != 0)
 		panic("vec_check: data %p is not aligned to %zu", v->data,
 		      align);

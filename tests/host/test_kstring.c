@@ -240,8 +240,8 @@ static bool random_op(struct kstring *s, uint64_t *rng)
 		break;
 	case 4: { /* slice and compare with the model */
 		size_t a = model.len ? (size_t)(r >> 8) % (model.len + 1) : 0;
-		size_t b = a + (model.len ? (size_t)(r >> 24) % (model.len - a + 1)
-					  : 0);
+		size_t room = model.len - a + 1;
+		size_t b = a + (model.len ? (size_t)(r >> 24) % room : 0);
 		struct str_view v = kstring_slice(s, a, b);
 		CHECK_EQ(v.len, b - a);
 		CHECK(v.len == 0 || memcmp(v.ptr, model.a + a, v.len) == 0);

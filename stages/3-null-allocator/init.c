@@ -1,0 +1,20 @@
+/*
+ * init.c - what this stage sets up before kernel_main.
+ *
+ * From stage 3 on the heap's pages are mapped at boot (lesson 2), so that
+ * the global allocator has memory to manage.  (The null allocator of this
+ * stage ignores it; the bump allocator of stage 4 will use it.)
+ */
+#include "heap.h"
+#include "kernel.h"
+#include "memory.h"
+#include "panic.h"
+
+void kernel_init(const struct boot_info *boot)
+{
+	memory_init(boot);
+	enum map_error err = heap_init();
+	if (err != MAP_OK)
+		panic("kernel_init: mapping the heap failed: %s",
+		      map_error_str(err));
+}
