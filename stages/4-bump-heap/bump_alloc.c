@@ -116,6 +116,20 @@ void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout)
 		h->next = h->heap_start; /* nothing live: reuse everything */
 }
 
+void *bump_realloc_in_place(struct bump_heap *h, void *ptr,
+			    struct layout layout, size_t new_size)
+{
+	uintptr_t p = (uintptr_t)ptr;
+	/* only the last block ends exactly at next */
+	if (h->allocations == 0 || p < h->heap_start || p > h->next ||
+	    h->next - p != layout.size)
+		return NULL;
+	if (new_size > h->heap_end - p)
+		return NULL; /* does not fit */
+	h->next = p + new_size;
+	return ptr;
+}
+
 size_t bump_used(const struct bump_heap *h)
 {
 	return h->next - h->heap_start;

@@ -50,6 +50,17 @@ void *bump_alloc(struct bump_heap *h, struct layout layout);
  * heap or was never handed out. */
 void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout);
 
+/*
+ * Resizes the block at ptr in place if it is the last one handed out (it
+ * ends at next) and the heap has room: next simply moves.  Returns ptr,
+ * or NULL when the block cannot be resized in place; the caller then
+ * falls back to the default realloc (alloc, copy, dealloc).  This is the
+ * override the allocator interface allows: a Vec growing at the top of a
+ * bump heap is extended without copying.
+ */
+void *bump_realloc_in_place(struct bump_heap *h, void *ptr,
+			    struct layout layout, size_t new_size);
+
 /* Bytes handed out since the last reset, including alignment padding and
  * blocks already freed. */
 size_t bump_used(const struct bump_heap *h);

@@ -430,3 +430,27 @@ TEST(bump_randomized_against_a_model)
 		CHECK_EQ(bump_live(&h), n);
 	}
 }
+
+TEST(bump_realloc_in_place_grows_and_shrinks_the_last_block)
+{
+	struct bump_heap h = new_heap();
+	char *a = bump_alloc(&h, lay(16, 8));
+	char *b = bump_alloc(&h, lay(16, 8));
+	CHECK(a != NULL && b != NULL);
+	/* a is not the last block: no in-place resize */
+	CHECK(bump_realloc_in_place(&h, a, lay(16, 8), 32) == NULL);
+	/* b is: it grows, then shrinks, without moving */
+	CHECK(bump_realloc_in_place(&h, b, lay(16, 8), 1000) == b);
+	CHECK_EQ(bump_used(&h), (size_t)(b - a) + 1000);
+	CHECK(bump_realloc_in_place(&h, b, lay(1000, 8), 8) == b);
+	CHECK_EQ(h.next, (uintptr_t)b + 8);
+	bump_check(&h);
+	/* growing past the end is refused and changes nothing */
+	uintptr_t next = h.next;
+	CHECK(bump_realloc_in_place(&h, b, lay(8, 8), HEAP_SIZE) == NULL);
+	CHECK_EQ(h.next, next);
+	CHECK_EQ(bump_live(&h), 2);
+	bump_dealloc(&h, b, lay(8, 8));
+	bump_dealloc(&h, a, lay(16, 8));
+	CHECK_EQ(h.next, h.heap_start);
+}

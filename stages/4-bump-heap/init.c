@@ -1,0 +1,21 @@
+/*
+ * init.c - what this stage sets up before kernel_main.
+ *
+ * Stage 4: the heap's pages are mapped (lesson 2) and handed to the bump
+ * allocator, the global allocator from now on.
+ */
+#include "heap.h"
+#include "kernel.h"
+#include "kernel_heap.h"
+#include "memory.h"
+#include "panic.h"
+
+void kernel_init(const struct boot_info *boot)
+{
+	memory_init(boot);
+	enum map_error err = heap_init();
+	if (err != MAP_OK)
+		panic("kernel_init: mapping the heap failed: %s",
+		      map_error_str(err));
+	kernel_heap_init();
+}

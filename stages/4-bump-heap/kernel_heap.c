@@ -1,0 +1,96 @@
+/*
+ * kernel_heap.c - the bump allocator (bump_alloc.c) as the kernel's global
+ * allocator.
+ *
+ * bump_alloc.c is portable and knows nothing of locks; the heap is a
+ * mutable static shared by all kernel code (and, one day, interrupt
+ * handlers), so here it lives next to its lock, and every operation takes
+ * the lock with interrupts off (lesson 1).
+ */
+#include "kernel_heap.h"
+
+#include "alloc.h"
+#include "bump_alloc.h"
+#include "console.h"
+#include "heap.h"
+#include "spinlock.h"
+
+static struct {
+	struct spinlock lock;
+	struct bump_heap heap; /* guarded by lock */
+} kernel_heap = {.lock = SPINLOCK_INIT("heap lock")};
+
+static void *heap_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	void *p = bump_alloc(&kernel_heap.heap, layout);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return p;
+}
+
+static void heap_dealloc(struct allocator *self, void *ptr,
+			 struct layout layout)
+{
+	(void)self;
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	bump_dealloc(&kernel_heap.heap, ptr, layout);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+/*
+ * Overrides the default realloc: the last block grows or shrinks in place
+ * (no copy); any other block takes the default path (alloc, copy, free).
+ */
+static void *heap_realloc(struct allocator *self, void *ptr,
+			  struct layout layout, size_t new_size)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	void *p = bump_realloc_in_place(&kernel_heap.heap, ptr, layout, new_size);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	if (p != NULL)
+		return p;
+	return default_realloc(self, ptr, layout, new_size);
+}
+
+static struct allocator bump_allocator = {
+	.name = "bump",
+	.alloc = heap_alloc,
+	.dealloc = heap_dealloc,
+	.realloc = heap_realloc,
+	/* alloc_zeroed: the default (alloc, then zero) is what a bump heap
+	 * would do anyway, since freed memory is reused without clearing. */
+};
+
+GLOBAL_ALLOCATOR(bump_allocator);
+
+void kernel_heap_init(void)
+{
+	bump_init(&kernel_heap.heap, HEAP_START, HEAP_SIZE);
+}
+
+struct heap_stats kernel_heap_stats(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	struct heap_stats s = {
+		.used = bump_used(&kernel_heap.heap),
+		.free = bump_free(&kernel_heap.heap),
+		.live = bump_live(&kernel_heap.heap),
+	};
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return s;
+}
+
+#define BAR_COL 56
+#define BAR_WIDTH 24
+
+void kernel_heap_show(const char *label)
+{
+	struct heap_stats s = kernel_heap_stats();
+	kprintf("  %-26s used %6zu of %zu bytes, %zu live\n", label, s.used,
+		(size_t)HEAP_SIZE, s.live);
+	/* the same numbers as a picture, on the line just printed */
+	int filled = (int)((s.used * BAR_WIDTH + HEAP_SIZE - 1) / HEAP_SIZE);
+	int row = vga_cursor_row() - 1;
+	vga_draw_bar(row, BAR_COL, BAR_WIDTH, filled, VGA_RED, VGA_GREEN);
+}

@@ -1,0 +1,25 @@
+/*
+ * kernel_heap.h - the kernel heap: the bump allocator on the pages stage 2
+ * mapped, behind a lock, registered as the global allocator.
+ */
+#ifndef KERNEL_HEAP_H
+#define KERNEL_HEAP_H
+
+#include <stddef.h>
+
+/* Hands [HEAP_START, HEAP_START + HEAP_SIZE) to the bump allocator; the
+ * pages must already be mapped (heap_init). */
+void kernel_heap_init(void);
+
+struct heap_stats {
+	size_t used;  /* bytes from the heap start to next */
+	size_t free;  /* bytes from next to the heap end */
+	size_t live;  /* allocations not yet freed */
+};
+struct heap_stats kernel_heap_stats(void);
+
+/* Prints "heap: used N of M bytes, K live" and, on VGA, draws the heap
+ * as a bar (used cells in red, free in green). */
+void kernel_heap_show(const char *label);
+
+#endif

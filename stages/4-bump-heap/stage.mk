@@ -1,0 +1,12 @@
+# Stage 4: a bump heap, owned boxes released at scope end.
+STAGE_TITLE := a bump heap
+
+# The bump allocator replaces the null allocator as the global allocator.
+KERNEL_SOURCES := $(filter-out null_alloc.c,$(KERNEL_SOURCES)) \
+	bump_alloc.c kernel_heap.c
+
+DEMO_SOURCES := main.c bump_demo.c
+TEST_SOURCES := $(filter-out null_alloc_tests.c,$(TEST_SOURCES)) \
+	heap_tests.c
+# `make bench`: the allocator measured in the guest.
+BENCH_SOURCES := bench_kernel.c
