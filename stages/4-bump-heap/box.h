@@ -10,7 +10,7 @@
  * f(&var) runs whenever var goes out of scope, on every path out of the
  * scope: falling off the end, return, break, continue, goto.
  *
- *   BOX_DEFINE(box_int, int)              // once per element type
+ *   BOX_DEFINE(box_int, int);             // once per element type
  *
  *   {
  *       AUTO_BOX(box_int) a = box_int_new(41);
@@ -63,7 +63,8 @@
 		T *p = b->ptr;                                                 \
 		b->ptr = NULL;                                                 \
 		return p;                                                      \
-	}
+	}                                                                      \
+	_Static_assert(sizeof(T) > 0, #name ": T must be a complete type")
 
 /* A box variable that is dropped automatically at the end of its scope. */
 #define AUTO_BOX(name) __attribute__((cleanup(name##_drop))) struct name

@@ -13,8 +13,8 @@
 #include "heap.h"
 #include "kernel_heap.h"
 
-BOX_DEFINE(box_int, int)
-BOX_DEFINE(box_long, long)
+BOX_DEFINE(box_int, int);
+BOX_DEFINE(box_long, long);
 
 static void boxes(void)
 {

@@ -13,8 +13,8 @@
 #include "kernel_heap.h"
 #include "ktest.h"
 
-BOX_DEFINE(box_int, int)
-BOX_DEFINE(box_u64, uint64_t)
+BOX_DEFINE(box_int, int);
+BOX_DEFINE(box_u64, uint64_t);
 
 static size_t runtime(size_t x)
 {
