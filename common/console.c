@@ -102,7 +102,6 @@ void console_panic_mode(void)
 void console_reset(void)
 {
 	console.panicking = false;
-	console.lock.locked = 0;
 	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
 }
 

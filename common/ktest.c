@@ -22,6 +22,7 @@
 #include "panic.h"
 #include "panic_hook.h"
 #include "qemu.h"
+#include "spinlock.h"
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
@@ -63,13 +64,13 @@ static bool contains(const char *haystack, const char *needle)
 static void on_panic(const char *msg)
 {
 	const struct ktest *t = runner.current;
+	spin_release_all(); /* the locks the panicking code held */
+	console_reset();
 	if (t != NULL && t->expected_panic != NULL &&
 	    contains(msg, t->expected_panic)) {
-		console_reset();
 		runner.panicked = true;
 		__builtin_longjmp(runner.jmp, 1);
 	}
-	console_reset();
 	if (t != NULL) {
 		kprintf("%s... [failed] unexpected panic: %s\n", t->name, msg);
 		runner.failed++;

@@ -6,7 +6,7 @@ STAGE_TITLE := stack and static variables
 
 # The common core: boot, GDT/TSS, IDT, console, panic, multiboot2.
 KERNEL_SOURCES += boot.S isr.S kmain.c gdt.c idt.c pic.c serial.c vga.c \
-	console.c format.c mem.c panic.c multiboot2.c init.c
+	console.c format.c mem.c panic.c multiboot2.c spinlock.c init.c
 
 # The demo kernel (`make stage-1 run`) and the test kernel (`make stage-1 test`).
 DEMO_SOURCES += main.c stack_demo.c
