@@ -39,6 +39,7 @@ SEARCH_DIRS := $(STAGE_DIRS) common
 KERNEL_SOURCES :=
 DEMO_SOURCES :=
 TEST_SOURCES :=
+BENCH_SOURCES :=
 STAGE_TITLE :=
 $(foreach d,$(STAGE_DIRS_OLDEST_FIRST),$(eval include $(d)/stage.mk))
 
@@ -58,10 +59,12 @@ obj = $(addprefix $(OBJ)/,$(addsuffix .o,$(basename $(1))))
 KERNEL_OBJS := $(call obj,$(KERNEL_SOURCES))
 DEMO_OBJS := $(call obj,$(DEMO_SOURCES))
 TEST_OBJS := $(call obj,ktest.c $(TEST_SOURCES))
+BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 
-.PHONY: iso test-iso tree kernels
+.PHONY: iso test-iso bench-iso tree kernels
 iso: $(OUT)/stage-$(STAGE).iso
 test-iso: $(OUT)/stage-$(STAGE)-test.iso
+bench-iso: $(if $(BENCH_SOURCES),$(OUT)/stage-$(STAGE)-bench.iso,$(error stage $(STAGE) has no benchmark (BENCH_SOURCES)))
 kernels: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 
 # One pattern rule per source file: the object depends on the resolved path.
@@ -70,7 +73,7 @@ $(call obj,$(1)): $(call resolve,$(1)) | $(OBJ)
 	@echo "  CC [$(COMPILER)] $$<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $$< -o $$@
 endef
-$(foreach s,$(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES)),$(eval $(call compile_rule,$(s))))
+$(foreach s,$(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES) $(BENCH_SOURCES)),$(eval $(call compile_rule,$(s))))
 
 $(OBJ):
 	@mkdir -p $@
@@ -82,6 +85,10 @@ $(OUT)/kernel.elf: $(KERNEL_OBJS) $(DEMO_OBJS) $(call resolve,linker.ld)
 $(OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(call resolve,linker.ld)
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS)
+
+$(OUT)/bench-kernel.elf: $(KERNEL_OBJS) $(BENCH_OBJS) $(call resolve,linker.ld)
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BENCH_OBJS)
 
 # grub-mkrescue: only the BIOS (i386-pc) platform, so it is quick.
 GRUB_DIR := $(firstword $(wildcard /usr/lib/grub/i386-pc /usr/local/lib/grub/i386-pc /opt/homebrew/lib/grub/i386-pc))
@@ -97,6 +104,8 @@ $(OUT)/%.iso: $(OUT)/iso-%/boot/kernel.elf grub/grub.cfg
 $(OUT)/iso-stage-$(STAGE)/boot/kernel.elf: $(OUT)/kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 $(OUT)/iso-stage-$(STAGE)-test/boot/kernel.elf: $(OUT)/test-kernel.elf
+	@mkdir -p $(dir $@) && cp $< $@
+$(OUT)/iso-stage-$(STAGE)-bench/boot/kernel.elf: $(OUT)/bench-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 
 # The resolved tree: every stage folder's files up to this one (newest

@@ -43,7 +43,7 @@ static void *volatile sink;
 
 enum bench { BASELINE, BUMP_ALLOC, BUMP_ALLOC_FREE, KMALLOC, KMALLOC_FREE };
 static const char *const names[] = {
-	"pointer increment (baseline)", "bump_alloc", "bump_alloc+bump_dealloc",
+	"pointer increment, called (base)", "bump_alloc", "bump_alloc+bump_dealloc",
 	"kmalloc (lock + interface)", "kmalloc+kfree",
 };
 
