@@ -43,8 +43,16 @@ BENCH_SOURCES :=
 STAGE_TITLE :=
 $(foreach d,$(STAGE_DIRS_OLDEST_FIRST),$(eval include $(d)/stage.mk))
 
+# The test runner's self-test: stage N's test kernel plus tests that must
+# fail (tests/kernel/runner_selftest.c), built apart from the real one.
+ifeq ($(SELFTEST),1)
+TEST_SOURCES += runner_selftest.c
+SEARCH_DIRS += tests/kernel
+OUT_SUFFIX := -selftest
+endif
+
 resolve = $(or $(firstword $(wildcard $(addsuffix /$(1),$(SEARCH_DIRS)))),$(error stage $(STAGE): no file named $(1) in $(SEARCH_DIRS)))
-OUT := build/$(COMPILER)/stage-$(STAGE)
+OUT := build/$(COMPILER)/stage-$(STAGE)$(OUT_SUFFIX)
 OBJ := $(OUT)/obj
 
 CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
@@ -64,7 +72,12 @@ BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 .PHONY: iso test-iso bench-iso tree kernels
 iso: $(OUT)/stage-$(STAGE).iso
 test-iso: $(OUT)/stage-$(STAGE)-test.iso
-bench-iso: $(if $(BENCH_SOURCES),$(OUT)/stage-$(STAGE)-bench.iso,$(error stage $(STAGE) has no benchmark (BENCH_SOURCES)))
+ifneq ($(BENCH_SOURCES),)
+bench-iso: $(OUT)/stage-$(STAGE)-bench.iso
+else
+bench-iso:
+	@echo "stage $(STAGE) has no benchmark (no BENCH_SOURCES in its stage.mk)" >&2; exit 1
+endif
 kernels: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 
 # One pattern rule per source file: the object depends on the resolved path.
