@@ -17,6 +17,7 @@
 #include "heap.h"
 
 #include "memory.h"
+#include "panic.h"
 
 enum map_error heap_init(void)
 {
@@ -38,4 +39,12 @@ enum map_error heap_init(void)
 	}
 	memory_unlock(irq);
 	return err;
+}
+
+void heap_init_or_panic(void)
+{
+	enum map_error err = heap_init();
+	if (err != MAP_OK)
+		panic("heap_init: mapping the heap failed: %s",
+		      map_error_str(err));
 }

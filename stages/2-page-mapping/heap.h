@@ -22,4 +22,8 @@
  */
 enum map_error heap_init(void);
 
+/* heap_init for boot code that cannot go on without a heap: panics with
+ * the reason if mapping fails. */
+void heap_init_or_panic(void);
+
 #endif

@@ -8,13 +8,9 @@
 #include "heap.h"
 #include "kernel.h"
 #include "memory.h"
-#include "panic.h"
 
 void kernel_init(const struct boot_info *boot)
 {
 	memory_init(boot);
-	enum map_error err = heap_init();
-	if (err != MAP_OK)
-		panic("kernel_init: mapping the heap failed: %s",
-		      map_error_str(err));
+	heap_init_or_panic();
 }
