@@ -81,13 +81,13 @@ struct heap_stats kernel_heap_stats(void)
 	return s;
 }
 
-#define BAR_COL 56
-#define BAR_WIDTH 24
+#define BAR_COL 59
+#define BAR_WIDTH 20
 
 void kernel_heap_show(const char *label)
 {
 	struct heap_stats s = kernel_heap_stats();
-	kprintf("  %-26s used %6zu of %zu bytes, %zu live\n", label, s.used,
+	kprintf("  %-24s %6zu/%zu bytes used, %zu live\n", label, s.used,
 		(size_t)HEAP_SIZE, s.live);
 	/* the same numbers as a picture, on the line just printed */
 	int filled = (int)((s.used * BAR_WIDTH + HEAP_SIZE - 1) / HEAP_SIZE);

@@ -18,7 +18,7 @@ struct heap_stats {
 };
 struct heap_stats kernel_heap_stats(void);
 
-/* Prints "heap: used N of M bytes, K live" and, on VGA, draws the heap
+/* Prints "<label> N/M bytes used, K live" and, on VGA, draws the heap
  * as a bar (used cells in red, free in green). */
 void kernel_heap_show(const char *label);
 
