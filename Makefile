@@ -47,7 +47,7 @@ deps:
 	@scripts/install-deps
 
 $(addprefix stage-,$(STAGE_NUMBERS)): deps
-	@$(KMAKE) iso
+	@$(KMAKE) iso compile_commands.json
 
 run: deps
 	@$(KMAKE) iso
