@@ -48,6 +48,7 @@ deps:
 
 $(addprefix stage-,$(STAGE_NUMBERS)): deps
 	@$(KMAKE) iso compile_commands.json
+	@cp $(OUT)/compile_commands.json build/compile_commands.json
 
 run: deps
 	@$(KMAKE) iso
