@@ -59,7 +59,7 @@ debug: deps
 	@scripts/debug $(OUT)/kernel.elf $(OUT)/stage-$(N).iso
 
 tree: deps
-	@$(KMAKE) tree compile_commands.json
+	@$(KMAKE) tree
 
 # With a stage goal: that stage's kernel tests.  Alone: everything.
 test: deps

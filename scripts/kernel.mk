@@ -121,15 +121,18 @@ $(OUT)/iso-stage-$(STAGE)-test/boot/kernel.elf: $(OUT)/test-kernel.elf
 $(OUT)/iso-stage-$(STAGE)-bench/boot/kernel.elf: $(OUT)/bench-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 
-# The resolved tree: every stage folder's files up to this one (newest
-# wins) and the files of common/ that this stage's build uses.
+# The resolved tree: exactly the files this stage's kernels are built from
+# (sources, the headers they include, the linker script) and the stage's
+# own stage.mk, flat, as a student would read them.  `make diff` compares
+# two such trees, so it shows what a lesson adds, changes and drops.
 TREE := build/tree/stage-$(STAGE)
+ALL_SOURCES := $(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES) $(BENCH_SOURCES))
 tree: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 	@rm -rf $(TREE) && mkdir -p $(TREE)
-	@for d in $(STAGE_DIRS_OLDEST_FIRST); do cp -R $$d/. $(TREE)/; done
-	@for f in $$(cat $(OBJ)/*.d | tr ' \\' '\n\n' | grep -E '^common/[^:]+\.(c|h|S)$$' | sort -u); do \
+	@cp $(foreach s,$(ALL_SOURCES),$(call resolve,$(s))) $(TREE)/
+	@for f in $$(cat $(OBJ)/*.d | tr ' \\' '\n\n' | grep -E '^(common|stages)/[^:]+\.h$$' | sort -u); do \
 		cp $$f $(TREE)/; done
-	@cp $(call resolve,linker.ld) $(TREE)/
+	@cp $(call resolve,linker.ld) $(lastword $(STAGE_DIRS_OLDEST_FIRST))/stage.mk $(TREE)/
 	@echo "stage $(STAGE) sources in $(TREE)"
 
 compile_commands.json: $(OUT)/compile_commands.json

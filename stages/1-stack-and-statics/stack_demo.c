@@ -71,10 +71,13 @@ static NOINLINE void outer(void)
 		"grows down\n",
 		(uintptr_t)&x - inner_z_addr);
 
+	/* The next call at the same depth gets the same stack memory: inner's
+	 * frame is gone, its addresses are handed to whoever comes next. */
 	uintptr_t probe = stack_probe();
-	kprintf("outer(): stack_probe()'s w[] is at 0x%lx, %s\n", probe,
-		probe == inner_z_addr ? "where inner's z[] was: that frame is gone"
-				      : "near where inner's z[] was");
+	long delta = (long)(probe - inner_z_addr);
+	kprintf("outer(): stack_probe()'s w[] is at 0x%lx, %s%ld bytes from "
+		"inner's old z[]: the same stack memory, reused\n",
+		probe, delta < 0 ? "-" : "+", delta < 0 ? -delta : delta);
 }
 
 void stack_demo(void)

@@ -33,8 +33,10 @@
  *
  * Allocation pattern: nothing is allocated until the first push.  When a
  * push finds len == cap the block is replaced by one of twice the capacity
- * (at least VEC_MIN_CAP): allocate the larger block, copy, free the old one
- * (krealloc does exactly this on a bump allocator).  Doubling makes n pushes
+ * (at least VEC_MIN_CAP), through krealloc: allocate the larger block,
+ * copy, free the old one (the interface's default realloc), unless the
+ * allocator can grow the block in place (the stage-4 bump heap can, when
+ * the vec's block is the last one handed out).  Doubling makes n pushes
  * cost O(n) copies in total: each element is copied once per doubling, and
  * the sizes of the copies form a geometric series.  A failed growth returns
  * false and leaves the vec exactly as it was.
