@@ -12,7 +12,7 @@
 static struct {
 	struct spinlock lock;
 	bool panicking; /* set once by panic: bypass the lock from then on */
-	bool mid_line;  /* the last character written was not a newline */
+	bool mid_line;	/* the last character written was not a newline */
 } console = {SPINLOCK_INIT("console lock"), false, false};
 
 static void sink(void *ctx, const char *s, size_t n)

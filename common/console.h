@@ -22,8 +22,8 @@ __attribute__((format(printf, 1, 2))) int kprintf(const char *fmt, ...);
 void console_write(const char *s, size_t n);
 
 /* Prints in a colour on VGA (serial has no colours); then back to grey. */
-__attribute__((format(printf, 2, 3))) int
-kprintf_color(enum vga_color fg, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int kprintf_color(enum vga_color fg,
+							const char *fmt, ...);
 
 /* Ends the current line if something was printed on it. */
 void console_start_line(void);

@@ -14,11 +14,11 @@
 #include "mem.h"
 
 struct spec {
-	bool left;      /* '-': pad on the right */
-	bool zero;      /* '0': pad numbers with zeroes */
-	int width;      /* minimum field width, 0 if none */
-	int precision;  /* for %s: maximum characters, -1 if none */
-	int length;     /* 0, 'h', 'H' (hh), 'l', 'L' (ll), 'z' */
+	bool left;     /* '-': pad on the right */
+	bool zero;     /* '0': pad numbers with zeroes */
+	int width;     /* minimum field width, 0 if none */
+	int precision; /* for %s: maximum characters, -1 if none */
+	int length;    /* 0, 'h', 'H' (hh), 'l', 'L' (ll), 'z' */
 };
 
 struct out {

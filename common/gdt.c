@@ -6,9 +6,9 @@
 /* The 64-bit TSS (Intel SDM vol. 3, "Task Management in 64-bit Mode"). */
 struct tss {
 	uint32_t reserved0;
-	uint64_t rsp[3];   /* stacks for privilege changes (unused: ring 0) */
+	uint64_t rsp[3]; /* stacks for privilege changes (unused: ring 0) */
 	uint64_t reserved1;
-	uint64_t ist[7];   /* IST 1..7 */
+	uint64_t ist[7]; /* IST 1..7 */
 	uint64_t reserved2;
 	uint16_t reserved3;
 	uint16_t iomap_base;

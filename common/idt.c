@@ -11,9 +11,9 @@
 /* An IDT gate (16 bytes): where to go, and how. */
 struct idt_gate {
 	uint16_t offset_lo;
-	uint16_t selector;  /* code segment to run the handler in */
-	uint8_t ist;        /* 0: current stack; n: switch to TSS IST n */
-	uint8_t type_attr;  /* 0x8e: present, ring 0, interrupt gate (IF=0) */
+	uint16_t selector; /* code segment to run the handler in */
+	uint8_t ist;	   /* 0: current stack; n: switch to TSS IST n */
+	uint8_t type_attr; /* 0x8e: present, ring 0, interrupt gate (IF=0) */
 	uint16_t offset_mid;
 	uint32_t offset_hi;
 	uint32_t reserved;
@@ -27,17 +27,38 @@ static irq_handler irq_handlers[16];
 extern const uint64_t isr_stubs[N_VECTORS];
 
 static const char *const names[32] = {
-	"DIVIDE ERROR", "DEBUG", "NMI", "BREAKPOINT", "OVERFLOW",
-	"BOUND RANGE EXCEEDED", "INVALID OPCODE", "DEVICE NOT AVAILABLE",
-	"DOUBLE FAULT", "COPROCESSOR SEGMENT OVERRUN", "INVALID TSS",
-	"SEGMENT NOT PRESENT", "STACK-SEGMENT FAULT",
-	"GENERAL PROTECTION FAULT", "PAGE FAULT", "RESERVED (15)",
-	"x87 FLOATING-POINT ERROR", "ALIGNMENT CHECK", "MACHINE CHECK",
-	"SIMD FLOATING-POINT ERROR", "VIRTUALIZATION EXCEPTION",
-	"CONTROL PROTECTION EXCEPTION", "RESERVED (22)", "RESERVED (23)",
-	"RESERVED (24)", "RESERVED (25)", "RESERVED (26)", "RESERVED (27)",
-	"HYPERVISOR INJECTION EXCEPTION", "VMM COMMUNICATION EXCEPTION",
-	"SECURITY EXCEPTION", "RESERVED (31)",
+	"DIVIDE ERROR",
+	"DEBUG",
+	"NMI",
+	"BREAKPOINT",
+	"OVERFLOW",
+	"BOUND RANGE EXCEEDED",
+	"INVALID OPCODE",
+	"DEVICE NOT AVAILABLE",
+	"DOUBLE FAULT",
+	"COPROCESSOR SEGMENT OVERRUN",
+	"INVALID TSS",
+	"SEGMENT NOT PRESENT",
+	"STACK-SEGMENT FAULT",
+	"GENERAL PROTECTION FAULT",
+	"PAGE FAULT",
+	"RESERVED (15)",
+	"x87 FLOATING-POINT ERROR",
+	"ALIGNMENT CHECK",
+	"MACHINE CHECK",
+	"SIMD FLOATING-POINT ERROR",
+	"VIRTUALIZATION EXCEPTION",
+	"CONTROL PROTECTION EXCEPTION",
+	"RESERVED (22)",
+	"RESERVED (23)",
+	"RESERVED (24)",
+	"RESERVED (25)",
+	"RESERVED (26)",
+	"RESERVED (27)",
+	"HYPERVISOR INJECTION EXCEPTION",
+	"VMM COMMUNICATION EXCEPTION",
+	"SECURITY EXCEPTION",
+	"RESERVED (31)",
 };
 
 const char *exception_name(uint64_t vector)
@@ -85,31 +106,36 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 	console_start_line();
 	kprintf("EXCEPTION: %s (vector %lu, error code 0x%lx)\n",
 		exception_name(f->vector), f->vector, f->error_code);
-	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip, f->rsp,
-		f->rflags);
+	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip,
+		f->rsp, f->rflags);
 
 	if (f->vector == 14) {
 		uint64_t cr2 = read_cr2();
 		const char *cause = f->error_code & PF_PRESENT
 					    ? "protection violation"
 					    : "not present";
-		const char *access = f->error_code & PF_INSTR ? "instruction fetch"
+		const char *access = f->error_code & PF_INSTR
+					     ? "instruction fetch"
 				     : f->error_code & PF_WRITE ? "write"
-								 : "read";
+								: "read";
 		const char *mode = f->error_code & PF_USER ? "user" : "kernel";
 		kprintf("    CR2 0x%016lx: %s, %s, %s mode%s\n", cr2, cause,
 			access, mode,
-			f->error_code & PF_RESERVED ? ", reserved bit set" : "");
+			f->error_code & PF_RESERVED ? ", reserved bit set"
+						    : "");
 		panic("PAGE FAULT at 0x%016lx (%s, %s)", cr2, cause, access);
 	}
 	if (f->vector == 8) {
-		/* A page fault whose delivery failed (the CPU could not push its
-		 * frame) escalates to a double fault, and CR2 still holds the
-		 * address that faulted: in the guard page, the stack ran out. */
+		/* A page fault whose delivery failed (the CPU could not push
+		 * its frame) escalates to a double fault, and CR2 still holds
+		 * the address that faulted: in the guard page, the stack ran
+		 * out. */
 		uint64_t cr2 = read_cr2();
-		kprintf("    CR2 0x%016lx (the last page-fault address)\n", cr2);
+		kprintf("    CR2 0x%016lx (the last page-fault address)\n",
+			cr2);
 		if (in_guard_page(cr2))
-			panic("DOUBLE FAULT: kernel stack overflow (CR2 0x%lx is "
+			panic("DOUBLE FAULT: kernel stack overflow (CR2 0x%lx "
+			      "is "
 			      "in the guard page below the stack)",
 			      cr2);
 		panic("DOUBLE FAULT");

@@ -22,12 +22,19 @@ struct interrupt_frame {
 
 void idt_init(void);
 
-/* Page-fault error code bits (Intel SDM vol. 3, "Interrupt 14"). */
-#define PF_PRESENT (1u << 0) /* 0: page not present; 1: protection violation */
-#define PF_WRITE (1u << 1)   /* the access was a write */
-#define PF_USER (1u << 2)    /* the access came from ring 3 */
-#define PF_RESERVED (1u << 3) /* a reserved bit was set in a page entry */
-#define PF_INSTR (1u << 4)   /* instruction fetch (needs NX) */
+/*
+ * Page-fault error code bits (Intel SDM vol. 3, "Interrupt 14"):
+ *   PF_PRESENT   0: the page was not present; 1: a protection violation
+ *   PF_WRITE     the access was a write (else a read)
+ *   PF_USER      the access came from ring 3
+ *   PF_RESERVED  a reserved bit was set in a page-table entry
+ *   PF_INSTR     an instruction fetch (reported when NX is on)
+ */
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE (1u << 1)
+#define PF_USER (1u << 2)
+#define PF_RESERVED (1u << 3)
+#define PF_INSTR (1u << 4)
 
 /* An IRQ handler; runs with interrupts off, the EOI is sent for it. */
 typedef void (*irq_handler)(struct interrupt_frame *frame);

@@ -34,8 +34,8 @@ void kmain(uint32_t magic, uint32_t mb2_phys)
 	 * defence should someone call kmain differently. */
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("kmain: bad multiboot2 magic 0x%x", magic);
-	enum mb2_error err =
-		mb2_parse((const void *)(uintptr_t)mb2_phys, MB2_MAX_SIZE, &boot.mb2);
+	enum mb2_error err = mb2_parse((const void *)(uintptr_t)mb2_phys,
+				       MB2_MAX_SIZE, &boot.mb2);
 	if (err != MB2_OK)
 		panic("multiboot2 information refused: %s", mb2_error_str(err));
 	boot.mb2_phys = mb2_phys;

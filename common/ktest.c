@@ -40,7 +40,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 			  line);
 	va_list ap;
 	va_start(ap, fmt);
-	kvsnprintf(runner.reason + n, sizeof runner.reason - (size_t)n, fmt, ap);
+	kvsnprintf(runner.reason + n, sizeof runner.reason - (size_t)n, fmt,
+		   ap);
 	va_end(ap);
 	__builtin_longjmp(runner.jmp, 1);
 }

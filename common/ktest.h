@@ -4,15 +4,15 @@
  *   KTEST(heap_simple_allocation) {
  *       KT_ASSERT_EQ(*box, 41);
  *   }
- *   KTEST_SHOULD_PANIC(box_on_null_allocator, "allocation error: size 4, align 4") {
- *       box_new(41);
+ *   KTEST_SHOULD_PANIC(box_on_null_allocator, "allocation error: size 4, align
+ * 4") { box_new(41);
  *   }
  *
  * Tests register themselves: each macro puts a descriptor in the
  * .ktests linker section, so there is no hand-kept list.  A test kernel
- * runs them in source order (by file name, then line), prints `name... [ok]` or `name... [failed]
- * reason`, then `ktest: N passed, N failed` and leaves QEMU through the
- * isa-debug-exit device (0x10: all passed, 0x11: something failed).
+ * runs them in source order (by file name, then line), prints `name... [ok]` or
+ * `name... [failed] reason`, then `ktest: N passed, N failed` and leaves QEMU
+ * through the isa-debug-exit device (0x10: all passed, 0x11: something failed).
  *
  * A should-panic test passes only when a panic whose message contains the
  * expected text happens; the runner then resumes with the next test.  A
@@ -28,7 +28,7 @@ struct ktest {
 	const char *name;
 	void (*fn)(void);
 	const char *expected_panic; /* NULL for an ordinary test */
-	const char *file;           /* tests run sorted by file, then line */
+	const char *file;	    /* tests run sorted by file, then line */
 	int line;
 };
 
@@ -49,7 +49,8 @@ ktest_fail(const char *file, int line, const char *fmt, ...);
 #define KT_ASSERT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond))                                                   \
-			ktest_fail(__FILE__, __LINE__, "KT_ASSERT(%s)", #cond); \
+			ktest_fail(__FILE__, __LINE__, "KT_ASSERT(%s)",        \
+				   #cond);                                     \
 	} while (0)
 
 #define KT_ASSERT_MSG(cond, ...)                                               \

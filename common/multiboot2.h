@@ -62,25 +62,25 @@ enum {
  */
 enum mb2_error {
 	MB2_OK = 0,
-	MB2_ERR_NULL,			/* buf is NULL */
-	MB2_ERR_MISALIGNED,		/* buf is not 8-byte aligned */
-	MB2_ERR_AVAIL_TOO_SMALL,	/* avail < 8: no room for total_size */
-	MB2_ERR_TOTAL_SIZE_TOO_SMALL,	/* total_size < 16 (fixed part + end) */
-	MB2_ERR_TOTAL_SIZE_TOO_BIG,	/* total_size > avail */
-	MB2_ERR_TAG_HEADER_TRUNCATED,	/* fewer than 8 bytes left for a tag */
-	MB2_ERR_TAG_TOO_SMALL,		/* a tag's size < 8 */
-	MB2_ERR_TAG_OVERRUNS,		/* a tag runs past total_size */
-	MB2_ERR_MISSING_END_TAG,	/* tags stop before an end tag */
-	MB2_ERR_BAD_END_TAG,		/* type 0 with a size other than 8 */
-	MB2_ERR_DATA_AFTER_END,		/* total_size goes past the end tag */
-	MB2_ERR_DUPLICATE_TAG,		/* a second cmdline, name or mmap */
-	MB2_ERR_STRING_UNTERMINATED,	/* no NUL inside a string tag */
-	MB2_ERR_MMAP_TOO_SMALL,		/* mmap tag shorter than 16 bytes */
-	MB2_ERR_MMAP_BAD_ENTRY_SIZE,	/* entry_size < 24 or not 8-aligned */
-	MB2_ERR_MMAP_SIZE_MISMATCH,	/* entries do not fill the tag */
+	MB2_ERR_NULL,		      /* buf is NULL */
+	MB2_ERR_MISALIGNED,	      /* buf is not 8-byte aligned */
+	MB2_ERR_AVAIL_TOO_SMALL,      /* avail < 8: no room for total_size */
+	MB2_ERR_TOTAL_SIZE_TOO_SMALL, /* total_size < 16 (fixed part + end) */
+	MB2_ERR_TOTAL_SIZE_TOO_BIG,   /* total_size > avail */
+	MB2_ERR_TAG_HEADER_TRUNCATED, /* fewer than 8 bytes left for a tag */
+	MB2_ERR_TAG_TOO_SMALL,	      /* a tag's size < 8 */
+	MB2_ERR_TAG_OVERRUNS,	      /* a tag runs past total_size */
+	MB2_ERR_MISSING_END_TAG,      /* tags stop before an end tag */
+	MB2_ERR_BAD_END_TAG,	      /* type 0 with a size other than 8 */
+	MB2_ERR_DATA_AFTER_END,	      /* total_size goes past the end tag */
+	MB2_ERR_DUPLICATE_TAG,	      /* a second cmdline, name or mmap */
+	MB2_ERR_STRING_UNTERMINATED,  /* no NUL inside a string tag */
+	MB2_ERR_MMAP_TOO_SMALL,	      /* mmap tag shorter than 16 bytes */
+	MB2_ERR_MMAP_BAD_ENTRY_SIZE,  /* entry_size < 24 or not 8-aligned */
+	MB2_ERR_MMAP_SIZE_MISMATCH,   /* entries do not fill the tag */
 	/* Not parse errors: reported by consumers of a parsed info. */
-	MB2_ERR_NO_MMAP,		/* the info has no memory map */
-	MB2_ERR_TOO_MANY_REGIONS,	/* the map does not fit a fixed table */
+	MB2_ERR_NO_MMAP,	  /* the info has no memory map */
+	MB2_ERR_TOO_MANY_REGIONS, /* the map does not fit a fixed table */
 };
 
 /* A human-readable description of an error, for messages; never NULL. */

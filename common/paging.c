@@ -78,7 +78,8 @@ bool paging_translate(uint64_t virt, struct translation *out)
 		if (!(entry & PTE_PRESENT))
 			return false;
 		/* a huge page ends the walk at level 3 (1 GiB) or 2 (2 MiB) */
-		if (level == 1 || ((level == 2 || level == 3) && (entry & PTE_HUGE))) {
+		if (level == 1 ||
+		    ((level == 2 || level == 3) && (entry & PTE_HUGE))) {
 			uint64_t size = level == 3   ? PAGE_SIZE_1G
 					: level == 2 ? PAGE_SIZE_2M
 						     : PAGE_SIZE;
@@ -130,8 +131,8 @@ enum map_error paging_map_to(uint64_t page, uint64_t frame, uint64_t flags,
 
 	uint64_t *table = table_at(read_cr3());
 	for (int level = 4; level > 1; level--) {
-		enum map_error err =
-			next_table(&table[table_index(page, level)], fa, &table);
+		enum map_error err = next_table(
+			&table[table_index(page, level)], fa, &table);
 		if (err != MAP_OK)
 			return err;
 	}
@@ -196,7 +197,8 @@ void paging_init(struct frame_allocator *fa, uint64_t phys_end)
 	 * them, else 2 MiB pages; data, never code: NX where supported. */
 	uint64_t *pml4 = table_at(read_cr3());
 	bool gig = cpu_has_1g_pages();
-	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_HUGE | paging_nx_flag();
+	uint64_t flags =
+		PTE_PRESENT | PTE_WRITABLE | PTE_HUGE | paging_nx_flag();
 	uint64_t n_gib = (phys_end + PAGE_SIZE_1G - 1) / PAGE_SIZE_1G;
 	ASSERT(n_gib <= 512 * 64, "paging_init: too much physical memory");
 	for (uint64_t g = 0; g < n_gib; g++) {

@@ -59,17 +59,17 @@
 enum map_error {
 	MAP_OK = 0,
 	MAP_FRAME_ALLOCATION_FAILED, /* no frame for a missing page table */
-	MAP_ALREADY_MAPPED,          /* the page is mapped (to another frame) */
-	MAP_HUGE_PAGE,               /* a 2 MiB/1 GiB page covers the address */
-	MAP_NOT_MAPPED,              /* unmap: nothing mapped there */
-	MAP_BAD_ADDRESS,             /* not page aligned, or not canonical */
+	MAP_ALREADY_MAPPED,	     /* the page is mapped (to another frame) */
+	MAP_HUGE_PAGE,		     /* a 2 MiB/1 GiB page covers the address */
+	MAP_NOT_MAPPED,		     /* unmap: nothing mapped there */
+	MAP_BAD_ADDRESS,	     /* not page aligned, or not canonical */
 };
 const char *map_error_str(enum map_error err);
 
 struct translation {
-	uint64_t phys;      /* the physical address the virtual one maps to */
+	uint64_t phys;	    /* the physical address the virtual one maps to */
 	uint64_t page_size; /* 4 KiB, 2 MiB or 1 GiB */
-	uint64_t flags;     /* the entry's flag bits (PTE_*) */
+	uint64_t flags;	    /* the entry's flag bits (PTE_*) */
 };
 
 /* Sets up paging for C: reads NX support, and builds the direct map of

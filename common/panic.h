@@ -24,7 +24,7 @@ panic_at(const char *file, int line, const char *fmt, ...);
 #define ASSERT(cond, ...)                                                      \
 	do {                                                                   \
 		if (__builtin_expect(!(cond), 0))                              \
-			panic("assertion failed: " #cond ": " __VA_ARGS__);   \
+			panic("assertion failed: " #cond ": " __VA_ARGS__);    \
 	} while (0)
 
 #ifdef NDEBUG

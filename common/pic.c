@@ -43,7 +43,7 @@ void pic_init(void)
 void pic_unmask(int irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
-	outb(port, inb(port) & (uint8_t)~(1u << (irq & 7)));
+	outb(port, inb(port) & (uint8_t) ~(1u << (irq & 7)));
 }
 
 void pic_mask(int irq)

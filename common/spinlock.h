@@ -25,10 +25,13 @@
 
 struct spinlock {
 	volatile uint32_t locked; /* 1 while held */
-	const char *name;         /* for the deadlock report */
+	const char *name;	  /* for the deadlock report */
 };
 
-#define SPINLOCK_INIT(lock_name) {0, lock_name}
+#define SPINLOCK_INIT(lock_name)                                               \
+	{                                                                      \
+		0, lock_name                                                   \
+	}
 
 /*
  * The locks held right now, innermost last (one CPU, so one list).  A

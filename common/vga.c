@@ -7,8 +7,8 @@
 
 /* All screen state: reached only through the console's lock. */
 static struct {
-	int row, col;   /* the cursor; always inside the screen */
-	uint8_t color;  /* attribute byte for new characters */
+	int row, col;  /* the cursor; always inside the screen */
+	uint8_t color; /* attribute byte for new characters */
 } vga;
 
 static uint16_t cell(char c, uint8_t color)

@@ -64,7 +64,8 @@ static NOINLINE void outer(void)
 	volatile uint32_t x = 1;
 	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
 
-	kprintf("outer(): x at 0x%lx, frame pointer 0x%lx\n", (uintptr_t)&x, fp);
+	kprintf("outer(): x at 0x%lx, frame pointer 0x%lx\n", (uintptr_t)&x,
+		fp);
 	uint32_t y = inner(x);
 	kprintf("outer(): inner(1) returned %u\n", y);
 	kprintf("outer(): inner's z[] was 0x%lx bytes below x: the stack "
@@ -122,8 +123,9 @@ static const char *section_of(const void *p)
 
 void statics_demo(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- statics live at fixed addresses for the whole run --\n");
+	kprintf_color(
+		VGA_LIGHT_CYAN,
+		"-- statics live at fixed addresses for the whole run --\n");
 	kprintf(".text   0x%lx - 0x%lx\n", (uintptr_t)__text_start,
 		(uintptr_t)__text_end);
 	kprintf(".rodata 0x%lx - 0x%lx\n", (uintptr_t)__rodata_start,
@@ -172,8 +174,9 @@ static void while_locked(void *arg)
 
 void lock_demo(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- a mutable static is reached only through its lock --\n");
+	kprintf_color(
+		VGA_LIGHT_CYAN,
+		"-- a mutable static is reached only through its lock --\n");
 	pit_quiesce();
 	irq_seen = 0;
 	irq_set(0, timer_irq);
@@ -181,6 +184,7 @@ void lock_demo(void)
 	console_with_lock(while_locked, NULL);
 	/* the lock restored IF=1: the pending IRQ is taken right here */
 	cli();
-	kprintf("lock released: interrupts back on, the handler ran %d time%s\n",
+	kprintf("lock released: interrupts back on, the handler ran %d "
+		"time%s\n",
 		irq_seen, irq_seen == 1 ? "" : "s");
 }

@@ -28,7 +28,8 @@ KTEST(heap_init_maps_every_page_to_a_distinct_frame)
 		KT_ASSERT_EQ(t.page_size, PAGE_SIZE);
 		KT_ASSERT(t.flags & PTE_PRESENT);
 		KT_ASSERT(t.flags & PTE_WRITABLE);
-		KT_ASSERT_EQ(!!(t.flags & PTE_NO_EXECUTE), paging_nx_supported());
+		KT_ASSERT_EQ(!!(t.flags & PTE_NO_EXECUTE),
+			     paging_nx_supported());
 		KT_ASSERT_EQ(t.phys % PAGE_SIZE, 0);
 		for (size_t i = 0; i < n; i++)
 			KT_ASSERT_MSG(frames[i] != t.phys,

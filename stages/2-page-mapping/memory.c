@@ -10,7 +10,7 @@
 static struct {
 	struct spinlock lock;
 	struct frame_allocator frames; /* guarded by lock */
-	uint64_t phys_end;             /* set once by memory_init */
+	uint64_t phys_end;	       /* set once by memory_init */
 } memory = {.lock = SPINLOCK_INIT("frame allocator lock")};
 
 #define ONE_MIB (1ull << 20)
@@ -20,17 +20,19 @@ void memory_init(const struct boot_info *boot)
 	struct frame_allocator *fa = &memory.frames;
 	enum mb2_error err = frame_allocator_init_from_mb2(fa, &boot->mb2);
 	if (err != MB2_OK)
-		panic("memory_init: memory map refused: %s", mb2_error_str(err));
+		panic("memory_init: memory map refused: %s",
+		      mb2_error_str(err));
 
 	/* Frames that are in use although the map calls them available:
 	 * the first MiB (real-mode structures, BIOS data), the kernel image
 	 * with its .bss (which holds the boot page tables and stacks), and
 	 * the multiboot2 information we keep reading. */
-	bool ok = frame_allocator_reserve(fa, 0, ONE_MIB) &&
-		  frame_allocator_reserve(fa, (uint64_t)(uintptr_t)_kernel_start,
-					  (uint64_t)(uintptr_t)_kernel_end) &&
-		  frame_allocator_reserve(fa, boot->mb2_phys,
-					  boot->mb2_phys + boot->mb2.total_size);
+	bool ok =
+		frame_allocator_reserve(fa, 0, ONE_MIB) &&
+		frame_allocator_reserve(fa, (uint64_t)(uintptr_t)_kernel_start,
+					(uint64_t)(uintptr_t)_kernel_end) &&
+		frame_allocator_reserve(fa, boot->mb2_phys,
+					boot->mb2_phys + boot->mb2.total_size);
 	if (!ok)
 		panic("memory_init: too many reserved ranges");
 	if (fa->n_usable == 0)
@@ -76,9 +78,9 @@ static void print_size(uint64_t bytes)
 
 void memory_print_map(const struct boot_info *boot)
 {
-	kprintf("memory map from %s:\n",
-		boot->mb2.bootloader_name ? boot->mb2.bootloader_name
-					  : "the boot loader");
+	kprintf("memory map from %s:\n", boot->mb2.bootloader_name
+						 ? boot->mb2.bootloader_name
+						 : "the boot loader");
 	kprintf("  %-17s %-18s %-18s %9s\n", "type", "start", "end", "size");
 	struct mb2_mmap_entry e;
 	uint64_t usable = 0;

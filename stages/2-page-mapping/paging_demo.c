@@ -28,7 +28,8 @@ static void show(const char *what, uint64_t virt)
 
 void paging_demo(const struct boot_info *boot)
 {
-	kprintf_color(VGA_LIGHT_CYAN, "-- physical memory: the memory map --\n");
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- physical memory: the memory map --\n");
 	memory_print_map(boot);
 
 	kprintf_color(VGA_LIGHT_CYAN,

@@ -29,7 +29,7 @@ KTEST(translate_identity_mapped_kernel_and_vga)
 KTEST(translate_unmapped_and_non_canonical)
 {
 	struct translation t;
-	KT_ASSERT(!paging_translate(0, &t));                 /* null page */
+	KT_ASSERT(!paging_translate(0, &t)); /* null page */
 	KT_ASSERT(!paging_translate((uint64_t)(uintptr_t)stack_guard, &t));
 	KT_ASSERT(!paging_translate(0xdeadbeef000ull, &t));
 	KT_ASSERT(!paging_translate(0x0000800000000000ull, &t));
@@ -60,8 +60,8 @@ KTEST(map_write_unmap_round_trip)
 	uint64_t irq, frame, back;
 	struct frame_allocator *fa = memory_lock(&irq);
 	KT_ASSERT(frame_alloc(fa, &frame));
-	enum map_error err =
-		paging_map_to(SCRATCH, frame, PTE_WRITABLE | paging_nx_flag(), fa);
+	enum map_error err = paging_map_to(SCRATCH, frame,
+					   PTE_WRITABLE | paging_nx_flag(), fa);
 	memory_unlock(irq);
 	KT_ASSERT_EQ(err, MAP_OK);
 	*(volatile uint64_t *)(uintptr_t)SCRATCH = 0x1122334455667788ull;
@@ -100,8 +100,8 @@ KTEST(map_to_reports_frame_allocation_failure)
 	 * new tables, so the first one already fails. */
 	struct frame_allocator empty;
 	frame_allocator_init(&empty);
-	enum map_error err =
-		paging_map_to(0x666600000000ull, 0x300000, PTE_WRITABLE, &empty);
+	enum map_error err = paging_map_to(0x666600000000ull, 0x300000,
+					   PTE_WRITABLE, &empty);
 	KT_ASSERT_EQ(err, MAP_FRAME_ALLOCATION_FAILED);
 	struct translation t;
 	KT_ASSERT(!paging_translate(0x666600000000ull, &t));

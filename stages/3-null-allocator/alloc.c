@@ -124,7 +124,8 @@ void *krealloc(void *ptr, size_t old_size, size_t align, size_t new_size)
 		return kmalloc(new_size, align);
 	struct layout layout;
 	if (layout_new(old_size, align, &layout) != LAYOUT_OK)
-		panic("krealloc: invalid layout of a live block: size %zu, align %zu",
+		panic("krealloc: invalid layout of a live block: size %zu, "
+		      "align %zu",
 		      old_size, align);
 	struct layout check;
 	if (layout_new(new_size, align, &check) != LAYOUT_OK)
@@ -138,13 +139,15 @@ void kfree(void *ptr, size_t size, size_t align)
 		return;
 	struct layout layout;
 	if (layout_new(size, align, &layout) != LAYOUT_OK)
-		panic("kfree: invalid layout: size %zu, align %zu", size, align);
+		panic("kfree: invalid layout: size %zu, align %zu", size,
+		      align);
 	allocator_dealloc(global_allocator, ptr, layout);
 }
 
 void alloc_error(struct layout layout)
 {
-	panic("allocation error: size %zu, align %zu", layout.size, layout.align);
+	panic("allocation error: size %zu, align %zu", layout.size,
+	      layout.align);
 }
 
 void *kmalloc_or_panic(size_t size, size_t align)
@@ -152,7 +155,8 @@ void *kmalloc_or_panic(size_t size, size_t align)
 	struct layout layout;
 	enum layout_error err = layout_new(size, align, &layout);
 	if (err != LAYOUT_OK)
-		panic("kmalloc_or_panic: invalid layout (size %zu, align %zu): %s",
+		panic("kmalloc_or_panic: invalid layout (size %zu, align %zu): "
+		      "%s",
 		      size, align, layout_error_str(err));
 	void *p = allocator_alloc(global_allocator, layout);
 	if (p == NULL)
@@ -165,7 +169,8 @@ void *kcalloc_or_panic(size_t n, size_t size, size_t align)
 	struct layout layout;
 	enum layout_error err = layout_array(n, size, align, &layout);
 	if (err != LAYOUT_OK)
-		panic("kcalloc_or_panic: invalid layout (%zu x %zu, align %zu): %s",
+		panic("kcalloc_or_panic: invalid layout (%zu x %zu, align "
+		      "%zu): %s",
 		      n, size, align, layout_error_str(err));
 	void *p = allocator_alloc_zeroed(global_allocator, layout);
 	if (p == NULL)

@@ -92,10 +92,11 @@ const char *layout_error_str(enum layout_error err);
 struct allocator {
 	const char *name;
 	void *(*alloc)(struct allocator *self, struct layout layout);
-	void (*dealloc)(struct allocator *self, void *ptr, struct layout layout);
+	void (*dealloc)(struct allocator *self, void *ptr,
+			struct layout layout);
 	void *(*alloc_zeroed)(struct allocator *self, struct layout layout);
-	void *(*realloc)(struct allocator *self, void *ptr, struct layout layout,
-			 size_t new_size);
+	void *(*realloc)(struct allocator *self, void *ptr,
+			 struct layout layout, size_t new_size);
 };
 
 /* Dispatch to an allocator's operations, falling back to the defaults. */
@@ -141,17 +142,19 @@ void kfree(void *ptr, size_t size, size_t align);
 
 /* Fallible: NULL when the allocator cannot satisfy the request or the
  * layout is invalid. */
-__attribute__((malloc, alloc_size(1), alloc_align(2))) ATTR_DEALLOCATED_BY(kfree, 1)
-void *kmalloc(size_t size, size_t align);
+__attribute__((malloc, alloc_size(1), alloc_align(2)))
+ATTR_DEALLOCATED_BY(kfree, 1) void *kmalloc(size_t size, size_t align);
 
 /* n * size bytes, zeroed; NULL on overflow or failure. */
-__attribute__((malloc, alloc_size(1, 2), alloc_align(3))) ATTR_DEALLOCATED_BY(kfree, 1)
-void *kcalloc(size_t n, size_t size, size_t align);
+__attribute__((malloc, alloc_size(1, 2), alloc_align(3)))
+ATTR_DEALLOCATED_BY(kfree, 1) void *kcalloc(size_t n, size_t size,
+					    size_t align);
 
 /* Resizes a block; on NULL the old block is untouched and still owned.
  * krealloc(NULL, 0, align, n) is kmalloc(n, align). */
-__attribute__((alloc_size(4), alloc_align(3))) ATTR_DEALLOCATED_BY(kfree, 1)
-void *krealloc(void *ptr, size_t old_size, size_t align, size_t new_size);
+__attribute__((alloc_size(4), alloc_align(3)))
+ATTR_DEALLOCATED_BY(kfree, 1) void *krealloc(void *ptr, size_t old_size,
+					     size_t align, size_t new_size);
 
 /*
  * Infallible wrappers: like kmalloc/kcalloc, but a failure calls
@@ -161,12 +164,11 @@ void *krealloc(void *ptr, size_t old_size, size_t align, size_t new_size);
  * convenience calls use these, as Rust's Box::new does.
  */
 __attribute__((malloc, returns_nonnull, alloc_size(1), alloc_align(2)))
-ATTR_DEALLOCATED_BY(kfree, 1)
-void *kmalloc_or_panic(size_t size, size_t align);
+ATTR_DEALLOCATED_BY(kfree, 1) void *kmalloc_or_panic(size_t size, size_t align);
 
 __attribute__((malloc, returns_nonnull, alloc_size(1, 2), alloc_align(3)))
-ATTR_DEALLOCATED_BY(kfree, 1)
-void *kcalloc_or_panic(size_t n, size_t size, size_t align);
+ATTR_DEALLOCATED_BY(kfree, 1) void *kcalloc_or_panic(size_t n, size_t size,
+						     size_t align);
 
 /* The allocation-error handler (Rust's handle_alloc_error). */
 __attribute__((noreturn)) void alloc_error(struct layout layout);

@@ -24,8 +24,8 @@ static void try_layout(size_t size, size_t align)
 	if (err == LAYOUT_OK)
 		kprintf("  layout_new(size %zu, align %zu): ok\n", size, align);
 	else
-		kprintf("  layout_new(size %zu, align %zu): refused: %s\n", size,
-			align, layout_error_str(err));
+		kprintf("  layout_new(size %zu, align %zu): refused: %s\n",
+			size, align, layout_error_str(err));
 }
 
 void alloc_demo(void)
@@ -44,7 +44,8 @@ void alloc_demo(void)
 	void *p = kmalloc(16, 8);
 	kprintf("  kmalloc(16, 8)         -> %p\n", p);
 	void *z = kcalloc(4, 4, 4);
-	kprintf("  kcalloc(4, 4, 4)       -> %p (default alloc_zeroed: alloc, then "
+	kprintf("  kcalloc(4, 4, 4)       -> %p (default alloc_zeroed: alloc, "
+		"then "
 		"zero)\n",
 		z);
 	void *r = krealloc(NULL, 0, 8, 32);
@@ -54,7 +55,8 @@ void alloc_demo(void)
 
 	kprintf_color(VGA_LIGHT_CYAN,
 		      "-- an infallible call: Box::new(41) in C --\n");
-	kprintf("  int *answer = kmalloc_or_panic(sizeof(int), _Alignof(int));\n");
+	kprintf("  int *answer = kmalloc_or_panic(sizeof(int), "
+		"_Alignof(int));\n");
 	int *answer = kmalloc_or_panic(sizeof(int), _Alignof(int));
 	*answer = 41; /* never reached: the allocation error panics */
 	kprintf("  *answer = %d\n", *answer);

@@ -26,7 +26,8 @@ KTEST(fallible_calls_return_null)
 	KT_ASSERT(kmalloc(4096, 4096) == NULL);
 	KT_ASSERT(kcalloc(10, 10, 8) == NULL);
 	KT_ASSERT(krealloc(NULL, 0, 8, 64) == NULL);
-	KT_ASSERT(allocator_alloc_zeroed(global_allocator, LAYOUT_OF(long)) == NULL);
+	KT_ASSERT(allocator_alloc_zeroed(global_allocator, LAYOUT_OF(long)) ==
+		  NULL);
 }
 
 KTEST(invalid_layouts_return_null)

@@ -43,8 +43,11 @@ static void *volatile sink;
 
 enum bench { BASELINE, BUMP_ALLOC, BUMP_ALLOC_FREE, KMALLOC, KMALLOC_FREE };
 static const char *const names[] = {
-	"pointer increment, called (base)", "bump_alloc", "bump_alloc+bump_dealloc",
-	"kmalloc (lock + interface)", "kmalloc+kfree",
+	"pointer increment, called (base)",
+	"bump_alloc",
+	"bump_alloc+bump_dealloc",
+	"kmalloc (lock + interface)",
+	"kmalloc+kfree",
 };
 
 static uint64_t run(enum bench b)

@@ -51,7 +51,7 @@
 		out->ptr = p;                                                  \
 		return p != NULL;                                              \
 	}                                                                      \
-	/* drop: frees the value; safe to call on an empty box */             \
+	/* drop: frees the value; safe to call on an empty box */              \
 	static inline __attribute__((unused)) void name##_drop(struct name *b) \
 	{                                                                      \
 		kfree(b->ptr, sizeof(T), _Alignof(T));                         \

@@ -153,8 +153,8 @@ void bump_check(const struct bump_heap *h)
 		panic("bump_check: next %p below heap_start %p",
 		      (void *)h->next, (void *)h->heap_start);
 	if (h->next > h->heap_end)
-		panic("bump_check: next %p past heap_end %p",
-		      (void *)h->next, (void *)h->heap_end);
+		panic("bump_check: next %p past heap_end %p", (void *)h->next,
+		      (void *)h->heap_end);
 	if (h->allocations == 0 && h->next != h->heap_start)
 		panic("bump_check: no live blocks but next %p is not "
 		      "heap_start %p",

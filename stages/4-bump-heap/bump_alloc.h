@@ -27,7 +27,7 @@
 struct bump_heap {
 	uintptr_t heap_start; /* first byte of the heap, never 0 */
 	uintptr_t heap_end;   /* one past the last byte; never wraps to 0 */
-	uintptr_t next;       /* first free byte; only grows, until a reset */
+	uintptr_t next;	      /* first free byte; only grows, until a reset */
 	size_t allocations;   /* live blocks: allocs minus deallocs */
 };
 

@@ -54,7 +54,8 @@ static void scopes(void)
 	{
 		AUTO_BOX(box_long) x = box_long_new(1);
 		AUTO_BOX(box_long) y = box_long_new(2);
-		kprintf("  inside: *x.ptr = %ld, *y.ptr = %ld\n", *x.ptr, *y.ptr);
+		kprintf("  inside: *x.ptr = %ld, *y.ptr = %ld\n", *x.ptr,
+			*y.ptr);
 		kernel_heap_show("inside the scope:");
 	}
 	kernel_heap_show("after the scope:");
@@ -65,18 +66,22 @@ static void scopes(void)
 
 static void growing_array(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- a growing array: krealloc at the top of the heap --\n");
+	kprintf_color(
+		VGA_LIGHT_CYAN,
+		"-- a growing array: krealloc at the top of the heap --\n");
 	size_t cap = 4, len = 0;
 	int *v = kmalloc_or_panic(cap * sizeof(int), _Alignof(int));
 	for (int i = 0; i < 1000; i++) {
 		if (len == cap) {
-			int *bigger = krealloc(v, cap * sizeof(int), _Alignof(int),
-					       2 * cap * sizeof(int));
+			int *bigger =
+				krealloc(v, cap * sizeof(int), _Alignof(int),
+					 2 * cap * sizeof(int));
 			if (bigger == NULL)
 				break;
-			kprintf("  grow %4zu -> %4zu elements: %s\n", cap, 2 * cap,
-				bigger == v ? "in place (last block)" : "moved");
+			kprintf("  grow %4zu -> %4zu elements: %s\n", cap,
+				2 * cap,
+				bigger == v ? "in place (last block)"
+					    : "moved");
 			v = bigger;
 			cap *= 2;
 		}
@@ -93,8 +98,7 @@ static void growing_array(void)
 
 static void long_lived(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- where a bump heap breaks down --\n");
+	kprintf_color(VGA_LIGHT_CYAN, "-- where a bump heap breaks down --\n");
 	kprintf("  one box is kept alive while a loop allocates and frees "
 		"another each time\n");
 	struct box_long keep = box_long_new(7);

@@ -46,9 +46,9 @@ KTEST(large_vec)
 	uint64_t *v = kmalloc_or_panic(cap * sizeof *v, _Alignof(uint64_t));
 	for (uint64_t i = 0; i < n; i++) {
 		if (len == cap) {
-			uint64_t *bigger = krealloc(v, cap * sizeof *v,
-						    _Alignof(uint64_t),
-						    2 * cap * sizeof *v);
+			uint64_t *bigger =
+				krealloc(v, cap * sizeof *v, _Alignof(uint64_t),
+					 2 * cap * sizeof *v);
 			KT_ASSERT(bigger != NULL);
 			v = bigger;
 			cap *= 2;
@@ -127,8 +127,8 @@ KTEST(edge_zero_size_and_alignments)
 	for (size_t align = 1; align <= 4096; align *= 2) {
 		void *p = kmalloc(1, align);
 		KT_ASSERT_MSG(p != NULL, "align %zu", align);
-		KT_ASSERT_MSG((uintptr_t)p % align == 0, "%p not %zu-aligned", p,
-			      align);
+		KT_ASSERT_MSG((uintptr_t)p % align == 0, "%p not %zu-aligned",
+			      p, align);
 		kfree(p, 1, align);
 	}
 	KT_ASSERT_EQ(kernel_heap_stats().used, 0);
@@ -212,7 +212,8 @@ KTEST(take_moves_ownership_out_of_the_scope)
 	int *moved;
 	{
 		AUTO_BOX(box_int) b = box_int_new(77);
-		moved = box_int_take(&b); /* b is empty: its cleanup frees nothing */
+		moved = box_int_take(
+			&b); /* b is empty: its cleanup frees nothing */
 	}
 	KT_ASSERT_EQ(kernel_heap_stats().live, 1);
 	KT_ASSERT_EQ(*moved, 77);
@@ -241,7 +242,8 @@ KTEST_SHOULD_PANIC(double_free_is_caught_when_nothing_is_live,
 		   "freed with no block live (double free?)")
 {
 	void *p = kmalloc(8, 8);
-	uintptr_t addr = (uintptr_t)p; /* hidden from GCC's use-after-free check */
+	uintptr_t addr =
+		(uintptr_t)p; /* hidden from GCC's use-after-free check */
 	kfree(p, 8, 8);
 	kfree((void *)runtime(addr), 8, 8);
 }

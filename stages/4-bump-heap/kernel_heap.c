@@ -46,7 +46,8 @@ static void *heap_realloc(struct allocator *self, void *ptr,
 			  struct layout layout, size_t new_size)
 {
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-	void *p = bump_realloc_in_place(&kernel_heap.heap, ptr, layout, new_size);
+	void *p =
+		bump_realloc_in_place(&kernel_heap.heap, ptr, layout, new_size);
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 	if (p != NULL)
 		return p;

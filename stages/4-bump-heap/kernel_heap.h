@@ -12,9 +12,9 @@
 void kernel_heap_init(void);
 
 struct heap_stats {
-	size_t used;  /* bytes from the heap start to next */
-	size_t free;  /* bytes from next to the heap end */
-	size_t live;  /* allocations not yet freed */
+	size_t used; /* bytes from the heap start to next */
+	size_t free; /* bytes from next to the heap end */
+	size_t live; /* allocations not yet freed */
 };
 struct heap_stats kernel_heap_stats(void);
 

@@ -94,7 +94,7 @@ void binheap_sort(void *base, size_t n, size_t size, binheap_cmp cmp);
 	struct name {                                                          \
 		struct raw_binheap raw;                                        \
 	};                                                                     \
-	/* The typed comparator, seen by the core through void pointers. */   \
+	/* The typed comparator, seen by the core through void pointers. */    \
 	COLLECTION_FN int name##_cmp_(const void *a, const void *b)            \
 	{                                                                      \
 		return cmp((const T *)a, (const T *)b);                        \

@@ -448,8 +448,8 @@ static size_t check_node(const struct btree *t, const struct btree_node *n,
 		panic("btree_check: node with %u keys, the maximum is %d",
 		      n->nkeys, MAX_KEYS);
 	if (depth == 0 ? n->nkeys == 0 : n->nkeys < MIN_KEYS)
-		panic("btree_check: node at depth %u has only %u keys",
-		      depth, n->nkeys);
+		panic("btree_check: node at depth %u has only %u keys", depth,
+		      n->nkeys);
 	for (uint16_t i = 0; i < n->nkeys; i++) {
 		if (i > 0 && n->keys[i - 1] >= n->keys[i])
 			panic("btree_check: keys %llu, %llu out of order",
@@ -503,8 +503,7 @@ void btree_check(const struct btree *t)
  * stack means "keys[i] of n comes next, once everything above it on the
  * stack (the subtree children[i]) is done".
  */
-static void iter_seek(struct btree_iter *it, const struct btree *t,
-		      uint64_t lo)
+static void iter_seek(struct btree_iter *it, const struct btree *t, uint64_t lo)
 {
 	it->depth = -1;
 	for (struct btree_node *n = t->root; n != NULL;) {

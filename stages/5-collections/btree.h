@@ -63,8 +63,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BTREE_B 6			/* minimum degree */
-#define BTREE_MIN_KEYS (BTREE_B - 1)	/* in every node but the root */
+#define BTREE_B 6		     /* minimum degree */
+#define BTREE_MIN_KEYS (BTREE_B - 1) /* in every node but the root */
 #define BTREE_MAX_KEYS (2 * BTREE_B - 1)
 /* n >= 2 * B^(height-1) - 1, so 2^64 keys need fewer than 26 levels. */
 #define BTREE_MAX_HEIGHT 32
@@ -92,9 +92,9 @@ struct btree {
 #define BTREE_INIT ((struct btree){NULL, 0, 0})
 
 enum btree_insert_result {
-	BTREE_NO_MEMORY,	/* out of memory: the map is unchanged */
-	BTREE_INSERTED,		/* the key was absent and is now present */
-	BTREE_REPLACED,		/* the key was present; its value replaced */
+	BTREE_NO_MEMORY, /* out of memory: the map is unchanged */
+	BTREE_INSERTED,	 /* the key was absent and is now present */
+	BTREE_REPLACED,	 /* the key was present; its value replaced */
 };
 
 void btree_init(struct btree *t);
@@ -129,8 +129,8 @@ void btree_check(const struct btree *t);
 struct btree_iter {
 	struct btree_node *node[BTREE_MAX_HEIGHT];
 	uint16_t pos[BTREE_MAX_HEIGHT];
-	int depth;	/* top of the stack; -1 when finished */
-	bool bounded;	/* stop at hi */
+	int depth;    /* top of the stack; -1 when finished */
+	bool bounded; /* stop at hi */
 	uint64_t hi;
 };
 

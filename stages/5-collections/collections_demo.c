@@ -29,14 +29,15 @@ static void vec_tour(void)
 		vec_u32_push_or_panic(&v, i * i);
 		if (vec_u32_capacity(&v) != cap) {
 			cap = vec_u32_capacity(&v);
-			kprintf("  len %2zu: capacity now %zu\n", vec_u32_len(&v),
-				cap);
+			kprintf("  len %2zu: capacity now %zu\n",
+				vec_u32_len(&v), cap);
 		}
 	}
 	vec_u32_insert(&v, 0, 0);
 	uint32_t removed = vec_u32_remove(&v, 5);
 	uint64_t sum = 0;
-	vec_for_each(vec_u32, x, &v) sum += *x;
+	vec_for_each (vec_u32, x, &v)
+		sum += *x;
 	kprintf("  squares 0..20 without 25 (removed %u): len %zu, sum %lu\n",
 		removed, vec_u32_len(&v), sum);
 	kernel_heap_show("vec of 20 squares:");
@@ -75,10 +76,10 @@ static void list_tour(struct list *tasks)
 	struct task *net = task_new(3, "net");
 	list_insert_before(tasks, list_back(tasks), &net->link);
 	kprintf("  forward: ");
-	list_for_each_entry(t, tasks, struct task, link)
+	list_for_each_entry (t, tasks, struct task, link)
 		kprintf(" %d:%s", t->id, t->name);
 	kprintf("\n  backward:");
-	list_for_each_entry_reverse(t, tasks, struct task, link)
+	list_for_each_entry_reverse (t, tasks, struct task, link)
 		kprintf(" %d:%s", t->id, t->name);
 	kprintf("\n");
 	list_remove(tasks, &net->link);
@@ -97,7 +98,7 @@ static void deque_tour(struct list *tasks)
 		      "-- VecDeque: a round-robin ready queue --\n");
 	struct ready_queue rq;
 	ready_queue_init(&rq);
-	list_for_each_entry(t, tasks, struct task, link)
+	list_for_each_entry (t, tasks, struct task, link)
 		ready_queue_push_back(&rq, t->id);
 	kprintf("  run order:");
 	for (int slice = 0; slice < 7; slice++) {
@@ -126,7 +127,9 @@ struct timer {
 /* The heap keeps the greatest on top; the earliest deadline must win. */
 static int earlier_first(const struct timer *a, const struct timer *b)
 {
-	return a->deadline < b->deadline ? 1 : a->deadline > b->deadline ? -1 : 0;
+	return a->deadline < b->deadline   ? 1
+	       : a->deadline > b->deadline ? -1
+					   : 0;
 }
 
 BINHEAP_DEFINE(timer_heap, struct timer, earlier_first);
@@ -173,10 +176,10 @@ static void btree_tour(void)
 		uint64_t addr;
 		const char *name;
 	} syms[] = {
-		{0x101000, "kmain"},       {0x100400, "_start"},
-		{0x102800, "kprintf"},     {0x103c00, "panic_at"},
+		{0x101000, "kmain"},	     {0x100400, "_start"},
+		{0x102800, "kprintf"},	     {0x103c00, "panic_at"},
 		{0x104200, "paging_map_to"}, {0x105000, "bump_alloc"},
-		{0x102000, "idt_init"},    {0x101800, "gdt_init"},
+		{0x102000, "idt_init"},	     {0x101800, "gdt_init"},
 	};
 	struct btree map;
 	btree_init(&map);
@@ -261,7 +264,7 @@ static void string_tour(struct list *tasks)
 	struct kstring report = kstring_new();
 	struct heap_stats s = kernel_heap_stats();
 	kstring_format(&report, "%zu tasks:", list_len(tasks));
-	list_for_each_entry(t, tasks, struct task, link)
+	list_for_each_entry (t, tasks, struct task, link)
 		kstring_format(&report, " %s(%d)", t->name, t->id);
 	kstring_format(&report, "; heap %zu/%d bytes", s.used, 102400);
 	kprintf("  \"%s\"\n", kstring_as_cstr(&report));
@@ -282,8 +285,9 @@ struct proc {
  * at most 16 are alive at once. */
 static void churn(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- processes come and go: little live, heap exhausted --\n");
+	kprintf_color(
+		VGA_LIGHT_CYAN,
+		"-- processes come and go: little live, heap exhausted --\n");
 	struct btree table;
 	btree_init(&table);
 	uint64_t pid;

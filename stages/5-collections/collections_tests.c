@@ -112,7 +112,7 @@ KTEST(vec_push_get_pop)
 	KT_ASSERT_EQ(u32_vec_remove(&v, 1), 0);
 	KT_ASSERT_EQ(u32_vec_get(&v, 0), 7);
 	uint32_t sum = 0;
-	vec_for_each(u32_vec, it, &v)
+	vec_for_each (u32_vec, it, &v)
 		sum += *it > 0;
 	KT_ASSERT_EQ(sum, 199); /* 7, then 1^2 .. 198^2 */
 	u32_vec_drop(&v);
@@ -140,7 +140,7 @@ KTEST(deque_wraps_and_grows_in_order)
 		KT_ASSERT(int_deque_push_front(&d, -i)); /* wraps, grows */
 	int_deque_check(&d);
 	int want = -3;
-	deque_for_each(int_deque, it, &d)
+	deque_for_each (int_deque, it, &d)
 		KT_ASSERT_EQ(*it, want++);
 	int x;
 	KT_ASSERT(int_deque_pop_front(&d, &x));
@@ -250,9 +250,9 @@ KTEST(list_intrusive_both_ways)
 	list_insert_after(&l, &items[3].link, &items[2].link);
 	list_check(&l);
 	int want[] = {0, 1, 3, 2, 4}, i = 0;
-	list_for_each_entry(it, &l, struct item, link)
+	list_for_each_entry (it, &l, struct item, link)
 		KT_ASSERT_EQ(it->value, want[i++]);
-	list_for_each_entry_reverse(it, &l, struct item, link)
+	list_for_each_entry_reverse (it, &l, struct item, link)
 		KT_ASSERT_EQ(it->value, want[--i]);
 	KT_ASSERT(list_pop_front(&l) == &items[0].link);
 	KT_ASSERT(list_pop_back(&l) == &items[4].link);
@@ -306,8 +306,8 @@ KTEST(kstring_format_find_slice)
 	struct kstring s;
 	KT_ASSERT(kstring_from_cstr(&s, "heap: "));
 	KT_ASSERT(kstring_format(&s, "%u KiB at %p", 100u, (void *)0x1000));
-	KT_ASSERT(kstring_equals_cstr(
-		&s, "heap: 100 KiB at 0x0000000000001000"));
+	KT_ASSERT(
+		kstring_equals_cstr(&s, "heap: 100 KiB at 0x0000000000001000"));
 	KT_ASSERT_EQ(kstring_find(&s, "KiB"), 10);
 	struct str_view v = kstring_slice(&s, 6, 9);
 	KT_ASSERT(str_view_equals(v, str_view_from_cstr("100")));

@@ -120,7 +120,8 @@ bool raw_deque_pop_front(struct raw_deque *d, void *out, size_t size)
 void *raw_deque_at(const struct raw_deque *d, size_t index, size_t size)
 {
 	if (index >= d->len)
-		panic("index out of bounds: the len is %zu but the index is %zu",
+		panic("index out of bounds: the len is %zu but the index is "
+		      "%zu",
 		      d->len, index);
 	return slot_ptr(d, slot_of(d, index), size);
 }

@@ -192,8 +192,7 @@ struct str_view kstring_view(const struct kstring *s)
 	return (struct str_view){kstring_as_cstr(s), s->bytes.len};
 }
 
-struct str_view kstring_slice(const struct kstring *s, size_t start,
-			      size_t end)
+struct str_view kstring_slice(const struct kstring *s, size_t start, size_t end)
 {
 	return str_view_slice(kstring_view(s), start, end);
 }

@@ -77,8 +77,8 @@ bool kstring_append_view(struct kstring *s, struct str_view v);
 /* Appends printf-style text (kformat's conversions, see format.h): the
  * counterpart of Rust's write!(s, ...).  False (string unchanged) if out
  * of memory. */
-__attribute__((format(printf, 2, 3))) bool
-kstring_format(struct kstring *s, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) bool kstring_format(struct kstring *s,
+							  const char *fmt, ...);
 bool kstring_vformat(struct kstring *s, const char *fmt, va_list ap);
 /* Room for n more bytes; false (unchanged) if out of memory. */
 bool kstring_reserve(struct kstring *s, size_t n);

@@ -53,7 +53,7 @@
 #ifndef container_of
 /* The object of type `type` whose member `member` is at address ptr. */
 #define container_of(ptr, type, member)                                        \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 #endif
 
 /* Non-canonical on x86_64 (a general-protection fault if followed), and
@@ -77,7 +77,10 @@ struct list {
 };
 
 /* struct list l = LIST_INIT(l); */
-#define LIST_INIT(name) {{&(name).head, &(name).head}, 0}
+#define LIST_INIT(name)                                                        \
+	{                                                                      \
+		{&(name).head, &(name).head}, 0                                \
+	}
 
 void list_init(struct list *l);
 /* Marks a node as on no list (poisoned links). */

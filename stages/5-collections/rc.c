@@ -136,8 +136,7 @@ static void *payload_of(struct rc_box *box)
 	return (char *)box + sizeof(struct rc_box);
 }
 
-static void *box_new(size_t size, size_t align, rc_drop_fn drop,
-		     uint32_t magic)
+static void *box_new(size_t size, size_t align, rc_drop_fn drop, uint32_t magic)
 {
 	struct layout check;
 	size_t total;
@@ -195,8 +194,8 @@ static struct rc_box *box_checked(const void *payload, uint32_t magic,
 		panic("%s: %p is not a live %s (magic 0x%x: freed, or never "
 		      "allocated by %s_new)",
 		      who, payload,
-		      magic == RC_BOX_MAGIC ? "Rc box" : "Arc box",
-		      box->magic, magic == RC_BOX_MAGIC ? "rc_box" : "arc_box");
+		      magic == RC_BOX_MAGIC ? "Rc box" : "Arc box", box->magic,
+		      magic == RC_BOX_MAGIC ? "rc_box" : "arc_box");
 	return box;
 }
 

@@ -121,7 +121,8 @@ bool raw_vec_pop(struct raw_vec *v, void *out, size_t size)
 void *raw_vec_at(const struct raw_vec *v, size_t index, size_t size)
 {
 	if (index >= v->len)
-		panic("index out of bounds: the len is %zu but the index is %zu",
+		panic("index out of bounds: the len is %zu but the index is "
+		      "%zu",
 		      v->len, index);
 	return elem_ptr(v, index, size);
 }

@@ -245,7 +245,13 @@ int main(void)
 		{"malloc", run_malloc},
 		{"malloc+free", run_malloc_free},
 	};
-	enum { N_ROWS = sizeof rows / sizeof rows[0], BASE = 0, CALLED = 1, BUMP = 2, MALLOC = 4 };
+	enum {
+		N_ROWS = sizeof rows / sizeof rows[0],
+		BASE = 0,
+		CALLED = 1,
+		BUMP = 2,
+		MALLOC = 4
+	};
 	double per_op[N_ROWS];
 	char cpu[128];
 

@@ -12,8 +12,8 @@
 #include "alloc.h"
 
 void vfree(void *ptr);
-__attribute__((malloc)) ATTR_DEALLOCATED_BY(vfree, 1)
-void *vmalloc(size_t size);
+__attribute__((malloc))
+ATTR_DEALLOCATED_BY(vfree, 1) void *vmalloc(size_t size);
 
 void release_with_vfree(void);
 

@@ -49,7 +49,8 @@ static void *host_alloc(struct allocator *self, struct layout layout)
 	char *raw = malloc(pad + layout.size + align);
 	if (raw == NULL)
 		return NULL;
-	uintptr_t p = ((uintptr_t)raw + pad + align - 1) & ~(uintptr_t)(align - 1);
+	uintptr_t p =
+		((uintptr_t)raw + pad + align - 1) & ~(uintptr_t)(align - 1);
 	struct header *h = header_of((void *)p);
 	h->size = layout.size;
 	h->align = layout.align;
@@ -60,14 +61,17 @@ static void *host_alloc(struct allocator *self, struct layout layout)
 	return (void *)p;
 }
 
-static void host_dealloc(struct allocator *self, void *ptr, struct layout layout)
+static void host_dealloc(struct allocator *self, void *ptr,
+			 struct layout layout)
 {
 	(void)self;
 	struct header *h = header_of(ptr);
 	if (h->magic != LIVE_MAGIC)
-		panic("host_dealloc: %p is not a live block (double free?)", ptr);
+		panic("host_dealloc: %p is not a live block (double free?)",
+		      ptr);
 	if (h->size != layout.size || h->align != layout.align)
-		panic("host_dealloc: %p freed with size %zu align %zu, allocated "
+		panic("host_dealloc: %p freed with size %zu align %zu, "
+		      "allocated "
 		      "with size %zu align %zu",
 		      ptr, layout.size, layout.align, h->size, h->align);
 	h->magic = DEAD_MAGIC;

@@ -135,8 +135,7 @@ static void model_insert(int x)
 		else
 			hi = mid;
 	}
-	memmove(&model.a[lo + 1], &model.a[lo],
-		(model.len - lo) * sizeof(int));
+	memmove(&model.a[lo + 1], &model.a[lo], (model.len - lo) * sizeof(int));
 	model.a[lo] = x;
 	model.len++;
 }
@@ -158,7 +157,9 @@ static bool random_op(struct int_heap *h, uint64_t *rng, bool full)
 	uint64_t r = harness_rand(rng);
 	int x = (int)((r >> 32) % 1000) - 500;
 	switch (r % 5) {
-	case 0: case 1: case 2:
+	case 0:
+	case 1:
+	case 2:
 		if (model.len == MODEL_MAX)
 			return true;
 		if (!int_heap_push(h, x))

@@ -264,14 +264,17 @@ static bool random_op(struct btree *t, uint64_t *rng, unsigned key_range,
 	uint64_t k = (r >> 20) % key_range;
 	uintptr_t v = (uintptr_t)(r >> 40), got = 0;
 	switch (r % 8) {
-	case 0: case 1: case 2: case 3: { /* insert */
+	case 0:
+	case 1:
+	case 2:
+	case 3: { /* insert */
 		enum btree_insert_result res = btree_insert(t, k, v, &got);
 		if (res == BTREE_NO_MEMORY) {
 			CHECK(!model.present[k]);
 			return false;
 		}
-		CHECK_EQ(res, model.present[k] ? BTREE_REPLACED
-						: BTREE_INSERTED);
+		CHECK_EQ(res,
+			 model.present[k] ? BTREE_REPLACED : BTREE_INSERTED);
 		if (model.present[k])
 			CHECK_EQ(got, model.value[k]);
 		else
@@ -280,7 +283,8 @@ static bool random_op(struct btree *t, uint64_t *rng, unsigned key_range,
 		model.value[k] = v;
 		break;
 	}
-	case 4: case 5: /* remove */
+	case 4:
+	case 5: /* remove */
 		CHECK_EQ(btree_remove(t, k, &got), model.present[k]);
 		if (model.present[k]) {
 			CHECK_EQ(got, model.value[k]);

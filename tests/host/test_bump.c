@@ -17,7 +17,7 @@ static _Alignas(4096) char heap_mem[HEAP_SIZE];
 
 /* A heap whose last byte is the last byte of the address space. */
 #define TOP_START (UINTPTR_MAX - 4095) /* 0xffff_ffff_ffff_f000 */
-#define TOP_SIZE ((size_t)4095)       /* heap_end == UINTPTR_MAX */
+#define TOP_SIZE ((size_t)4095)	       /* heap_end == UINTPTR_MAX */
 
 static struct bump_heap new_heap(void)
 {
@@ -67,9 +67,9 @@ static void *alloc(struct bump_heap *h, size_t size, size_t align)
 	uintptr_t a = (uintptr_t)p;
 	CHECK_MSG(a % align == 0, "%p not aligned to %zu", p, align);
 	CHECK(a >= before.next);
-	CHECK(a - before.next < align);     /* padding is less than align */
+	CHECK(a - before.next < align); /* padding is less than align */
 	CHECK(a <= h->heap_end);
-	CHECK(size <= h->heap_end - a);     /* the block ends inside */
+	CHECK(size <= h->heap_end - a); /* the block ends inside */
 	CHECK_EQ(h->next, a + size);
 	CHECK_EQ(h->allocations, before.allocations + 1);
 	return p;
@@ -241,7 +241,7 @@ TEST(bump_top_of_address_space)
 		CHECK_MSG(alloc(&h, 0, align) == NULL, "align %zu", align);
 	CHECK(alloc(&h, 1, 2048) == (void *)(TOP_START + 2048));
 	CHECK(alloc(&h, 4095 - 2049 + 1, 1) == NULL); /* one byte too many */
-	CHECK(alloc(&h, 4096, 1) == NULL);  /* next + size wraps to 2049 */
+	CHECK(alloc(&h, 4096, 1) == NULL); /* next + size wraps to 2049 */
 	CHECK(alloc(&h, 8192, 1) == NULL);
 	CHECK(alloc(&h, SIZE_MAX / 2, 1) == NULL);
 	CHECK(alloc(&h, 4095 - 2049, 1) == (void *)(TOP_START + 2049));
@@ -361,9 +361,9 @@ TEST(bump_dealloc_outside_the_heap_panics)
 		     bump_dealloc(&h, elsewhere, lay(sizeof elsewhere, 1)));
 	EXPECT_PANIC("outside the heap",
 		     bump_dealloc(&h, &local, lay(sizeof local, 4)));
-	EXPECT_PANIC("outside the heap",
-		     bump_dealloc(&h, (void *)((uintptr_t)heap_mem - 1),
-				  lay(1, 1)));
+	EXPECT_PANIC(
+		"outside the heap",
+		bump_dealloc(&h, (void *)((uintptr_t)heap_mem - 1), lay(1, 1)));
 	EXPECT_PANIC("outside the heap",
 		     bump_dealloc(&h,
 				  (void *)((uintptr_t)heap_mem + HEAP_SIZE + 1),
@@ -372,8 +372,7 @@ TEST(bump_dealloc_outside_the_heap_panics)
 	EXPECT_PANIC("never allocated",
 		     bump_dealloc(&h, heap_mem + 16, lay(8, 8)));
 	/* starts inside a block but reaches past next */
-	EXPECT_PANIC("never allocated",
-		     bump_dealloc(&h, heap_mem, lay(16, 8)));
+	EXPECT_PANIC("never allocated", bump_dealloc(&h, heap_mem, lay(16, 8)));
 	EXPECT_PANIC("never allocated",
 		     bump_dealloc(&h, heap_mem, lay(SIZE_MAX, 1)));
 	bump_check(&h);

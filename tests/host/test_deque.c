@@ -123,14 +123,14 @@ TEST(deque_for_each_in_order_across_the_wrap)
 	CHECK_EQ(int_deque_capacity(&d), 8);
 	CHECK(d.raw.head > 0); /* wrapped */
 	int want = -3, n = 0;
-	deque_for_each(int_deque, it, &d) {
+	deque_for_each (int_deque, it, &d) {
 		CHECK_EQ(*it, want);
 		want++;
 		n++;
 	}
 	CHECK_EQ(n, 8);
 	n = 0;
-	deque_for_each(int_deque, it, &d) {
+	deque_for_each (int_deque, it, &d) {
 		if (*it == 0)
 			break;
 		n++;
@@ -204,14 +204,16 @@ static bool random_op(struct int_deque *d, uint64_t *rng, bool full)
 	/* bias towards pushes while small, pops while large */
 	unsigned op = (unsigned)(r % 9);
 	switch (op) {
-	case 0: case 1:
+	case 0:
+	case 1:
 		if (model.len == MODEL_MAX)
 			return true;
 		if (!int_deque_push_back(d, x))
 			return false;
 		model.a[model.len++] = x;
 		break;
-	case 2: case 3:
+	case 2:
+	case 3:
 		if (model.len == MODEL_MAX)
 			return true;
 		if (!int_deque_push_front(d, x))
@@ -236,7 +238,8 @@ static bool random_op(struct int_deque *d, uint64_t *rng, bool full)
 			model.len--;
 		}
 		break;
-	case 6: case 7:
+	case 6:
+	case 7:
 		if (model.len > 0) {
 			size_t i = (size_t)(r >> 16) % model.len;
 			CHECK_EQ(int_deque_get(d, i), model.a[i]);

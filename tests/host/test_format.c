@@ -79,8 +79,9 @@ TEST(format_strings_chars_percent)
 
 TEST(format_randomized_against_libc)
 {
-	static const char *const specs[] = {"%d", "%5d", "%-7d", "%08d", "%u",
-					    "%x", "%012x", "%X", "%-9x", "%o"};
+	static const char *const specs[] = {"%d",   "%5d", "%-7d",  "%08d",
+					    "%u",   "%x",  "%012x", "%X",
+					    "%-9x", "%o"};
 	uint64_t seed = 12345;
 	for (int i = 0; i < 20000; i++) {
 		const char *spec = specs[harness_rand(&seed) % 10];
@@ -89,8 +90,8 @@ TEST(format_randomized_against_libc)
 			v %= 1000;
 		SAME(spec, v);
 	}
-	static const char *const lspecs[] = {"%ld", "%lu", "%lx", "%20ld",
-					     "%-20lx", "%016lx"};
+	static const char *const lspecs[] = {"%ld",   "%lu",	"%lx",
+					     "%20ld", "%-20lx", "%016lx"};
 	for (int i = 0; i < 20000; i++) {
 		const char *spec = lspecs[harness_rand(&seed) % 6];
 		long v = (long)harness_rand(&seed);
@@ -138,7 +139,7 @@ TEST(format_truncation_like_snprintf)
 	char buf[8];
 	memset(buf, 'X', sizeof buf);
 	int n = ksnprintf(buf, 5, "%s", "abcdefgh");
-	CHECK_EQ(n, 8);       /* the length the whole output would have */
+	CHECK_EQ(n, 8); /* the length the whole output would have */
 	CHECK_STR_EQ(buf, "abcd");
 	CHECK_EQ(buf[5], 'X'); /* nothing written past size */
 	n = ksnprintf(buf, 0, "%d", 12345);

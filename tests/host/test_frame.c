@@ -14,7 +14,7 @@
 
 #include "frame.h"
 
-#define K(x) ((uint64_t)(x) * FRAME_SIZE)
+#define K(x) ((uint64_t)(x)*FRAME_SIZE)
 
 struct raw_range {
 	uint64_t start, end;
@@ -253,8 +253,8 @@ TEST(reserved_holes_are_skipped)
 	CHECK_EQ(fa.n_reserved, 3);
 	/* Reserved memory is still RAM. */
 	CHECK_EQ(frame_allocator_usable_bytes(&fa), K(15));
-	static const uint64_t want[] = {K(2),  K(7),  K(8),  K(9),
-					K(10), K(11), K(12), K(13), K(14)};
+	static const uint64_t want[] = {K(2),  K(7),  K(8),  K(9), K(10),
+					K(11), K(12), K(13), K(14)};
 	struct frame_allocator copy = fa;
 	expect_frames(&fa, want, 9);
 	CHECK_EQ(drain_and_verify(&copy, &m, K(64)), 9);
@@ -300,8 +300,7 @@ TEST(ranges_above_4gib)
 					 0x7fff000002000ull));
 	CHECK(frame_allocator_reserve(&fa, g4 + K(2), g4 + K(2) + 1));
 	static const uint64_t want[] = {K(256), K(257), g4 + K(1),
-					0x7fff000000000ull,
-					0x7fff000001000ull};
+					0x7fff000000000ull, 0x7fff000001000ull};
 	expect_frames(&fa, want, 5);
 }
 
@@ -364,15 +363,13 @@ TEST(reserved_table_full)
 	frame_allocator_init(&fa);
 	CHECK(frame_allocator_add_usable(&fa, K(1), K(100)));
 	for (uint64_t i = 0; i < FRAME_MAX_RESERVED; i++)
-		CHECK(frame_allocator_reserve(&fa, K(3 * i + 1),
-					      K(3 * i + 2)));
+		CHECK(frame_allocator_reserve(&fa, K(3 * i + 1), K(3 * i + 2)));
 	struct frame_allocator before = fa;
 	CHECK(!frame_allocator_reserve(&fa, K(90), K(91)));
 	CHECK(memcmp(&fa, &before, sizeof fa) == 0);
 	CHECK(frame_allocator_reserve(&fa, K(2), K(4)));
 	CHECK_EQ(fa.n_reserved, FRAME_MAX_RESERVED - 1);
-	CHECK_EQ(drain_and_verify(&fa, NULL, 0),
-		 99 - FRAME_MAX_RESERVED - 2);
+	CHECK_EQ(drain_and_verify(&fa, NULL, 0), 99 - FRAME_MAX_RESERVED - 2);
 }
 
 /* --------------------------------------------------------- struct copies */
@@ -621,8 +618,8 @@ TEST(mb2_qemu_like_map)
 	CHECK_EQ(fa.n_usable, 3);
 	/* None of the reserved regions touches usable frames. */
 	CHECK_EQ(fa.n_reserved, 0);
-	uint64_t bytes = (0x9f000 - 0x1000) + (0x7fe0000 - 0x100000) +
-			 0x80000000ull;
+	uint64_t bytes =
+		(0x9f000 - 0x1000) + (0x7fe0000 - 0x100000) + 0x80000000ull;
 	CHECK_EQ(frame_allocator_usable_bytes(&fa), bytes);
 	CHECK_EQ(frame_allocator_free_frames(&fa), bytes / FRAME_SIZE);
 	/* The kernel then reserves its image before allocating. */

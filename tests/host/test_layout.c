@@ -54,9 +54,24 @@ static void check_accepted(size_t size, size_t align)
 
 TEST(layout_refuses_alignment_zero_and_odd_values)
 {
-	size_t bad[] = {0, 3, 5, 6, 7, 12, 24, 48, 100, 4095, 4097, 6144,
-			SIZE_MAX, SIZE_MAX - 1, ALIGN_MAX + 1, ALIGN_MAX - 1,
-			ALIGN_MAX | 1, (size_t)3 << 62};
+	size_t bad[] = {0,
+			3,
+			5,
+			6,
+			7,
+			12,
+			24,
+			48,
+			100,
+			4095,
+			4097,
+			6144,
+			SIZE_MAX,
+			SIZE_MAX - 1,
+			ALIGN_MAX + 1,
+			ALIGN_MAX - 1,
+			ALIGN_MAX | 1,
+			(size_t)3 << 62};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		check_refused(0, bad[i], LAYOUT_ALIGN_NOT_POWER_OF_TWO);
 		check_refused(1, bad[i], LAYOUT_ALIGN_NOT_POWER_OF_TWO);

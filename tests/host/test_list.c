@@ -38,13 +38,13 @@ static void check_values(const struct list *l, const int *want, size_t n)
 	list_check(l);
 	CHECK_EQ(list_len(l), n);
 	size_t i = 0;
-	list_for_each_entry(it, l, struct item, link) {
+	list_for_each_entry (it, l, struct item, link) {
 		CHECK(i < n);
 		CHECK_EQ(it->value, want[i]);
 		i++;
 	}
 	CHECK_EQ(i, n);
-	list_for_each_entry_reverse(it, l, struct item, link) {
+	list_for_each_entry_reverse (it, l, struct item, link) {
 		CHECK_EQ(it->value, want[--i]);
 	}
 }
@@ -60,7 +60,7 @@ TEST(list_empty)
 	CHECK(list_pop_back(&l) == NULL);
 	list_check(&l);
 	int n = 0;
-	list_for_each(pos, &l)
+	list_for_each (pos, &l)
 		n++;
 	CHECK_EQ(n, 0);
 }
@@ -127,12 +127,12 @@ TEST(list_iteration_both_ways_and_safe_removal)
 	for (int i = 0; i < 10; i++)
 		list_push_back(&l, &item_new(i)->link);
 	int i = 0;
-	list_for_each(pos, &l)
+	list_for_each (pos, &l)
 		CHECK_EQ(value_of(pos), i++);
-	list_for_each_reverse(pos, &l)
+	list_for_each_reverse (pos, &l)
 		CHECK_EQ(value_of(pos), --i);
 	/* remove the odd ones while walking */
-	list_for_each_safe(pos, &l) {
+	list_for_each_safe (pos, &l) {
 		if (value_of(pos) % 2) {
 			list_remove(&l, pos);
 			item_release(pos);

@@ -185,8 +185,7 @@ TEST(valid_info_reads_back_exactly)
 	CHECK((const uint8_t *)info.cmdline == p + 16);
 	CHECK(info.mmap_entries != NULL);
 	CHECK((const uint8_t *)info.mmap_entries > p);
-	CHECK((const uint8_t *)info.mmap_entries + 24 * QEMU_MAP_N <
-	      p + b.len);
+	CHECK((const uint8_t *)info.mmap_entries + 24 * QEMU_MAP_N < p + b.len);
 	CHECK_EQ(info.mmap_entry_size, 24);
 	check_map(&info, qemu_map, QEMU_MAP_N);
 	free(p);

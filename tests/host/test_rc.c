@@ -142,7 +142,7 @@ TEST(rc_box_alignment_and_sizes)
 			CHECK(rc_box_put(p));
 		}
 	}
-	CHECK(rc_box_new(8, 3, NULL) == NULL);	/* bad alignment */
+	CHECK(rc_box_new(8, 3, NULL) == NULL);		  /* bad alignment */
 	CHECK(rc_box_new(SIZE_MAX - 8, 8, NULL) == NULL); /* overflow */
 	CHECK_EQ(host_alloc_live(), live);
 }
@@ -243,9 +243,8 @@ static void release_all(void)
 {
 	for (size_t s = 0; s < SLOTS; s++) {
 		while (model.box[s] != NULL) {
-			bool freed = model.atomic[s]
-					     ? arc_box_put(model.box[s])
-					     : rc_box_put(model.box[s]);
+			bool freed = model.atomic[s] ? arc_box_put(model.box[s])
+						     : rc_box_put(model.box[s]);
 			if (--model.count[s] == 0) {
 				CHECK(freed);
 				model.box[s] = NULL;

@@ -143,8 +143,8 @@ TEST(vec_reserve_and_shrink_to_fit)
 	size_t count = host_alloc_count();
 	for (int i = 0; i < 100; i++)
 		CHECK(int_vec_push(&v, i));
-	CHECK_EQ(host_alloc_count(), count); /* no growth after reserve */
-	CHECK(!int_vec_reserve(&v, SIZE_MAX)); /* len + n overflows */
+	CHECK_EQ(host_alloc_count(), count);	   /* no growth after reserve */
+	CHECK(!int_vec_reserve(&v, SIZE_MAX));	   /* len + n overflows */
 	CHECK(!int_vec_reserve(&v, SIZE_MAX / 2)); /* bytes overflow */
 	CHECK_EQ(int_vec_len(&v), 100);
 	for (int i = 0; i < 90; i++)
@@ -181,12 +181,12 @@ TEST(vec_for_each_visits_in_order)
 	struct int_vec v;
 	int_vec_init(&v);
 	int n = 0;
-	vec_for_each(int_vec, it, &v)
+	vec_for_each (int_vec, it, &v)
 		n++; /* empty: no iterations */
 	CHECK_EQ(n, 0);
 	for (int i = 0; i < 20; i++)
 		CHECK(int_vec_push(&v, i));
-	vec_for_each(int_vec, it, &v) {
+	vec_for_each (int_vec, it, &v) {
 		CHECK_EQ(*it, n);
 		*it *= 2;
 		n++;
@@ -256,14 +256,17 @@ static bool random_op(struct int_vec *v, struct model *m, uint64_t *rng,
 	int x = (int)(r >> 40);
 	size_t i;
 	switch (r % 10) {
-	case 0: case 1: case 2: /* push */
+	case 0:
+	case 1:
+	case 2: /* push */
 		if (m->len == MODEL_MAX)
 			return true;
 		if (!int_vec_push(v, x))
 			return false;
 		m->a[m->len++] = x;
 		break;
-	case 3: case 4: { /* pop */
+	case 3:
+	case 4: { /* pop */
 		int got = 0;
 		bool ok = int_vec_pop(v, &got);
 		CHECK_EQ(ok, m->len > 0);
