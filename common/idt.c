@@ -150,6 +150,14 @@ void interrupt_dispatch(struct interrupt_frame *f)
 	if (f->vector < 32)
 		exception(f);
 	int irq = (int)f->vector - 32;
+	if (pic_is_spurious(irq)) {
+		/* IRQ 7/15 with nothing in service: noise on the line.  No
+		 * handler, and no EOI (it would end a real IRQ's service),
+		 * except to the master for a spurious IRQ from the slave. */
+		if (irq == 15)
+			pic_eoi(2);
+		return;
+	}
 	if (irq_handlers[irq] != NULL)
 		irq_handlers[irq](f);
 	pic_eoi(irq);

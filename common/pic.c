@@ -59,6 +59,15 @@ void pic_eoi(int irq)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
+bool pic_is_spurious(int irq)
+{
+	if (irq != 7 && irq != 15)
+		return false;
+	uint16_t port = irq == 7 ? PIC1_CMD : PIC2_CMD;
+	outb(port, 0x0b); /* OCW3: next read returns the in-service register */
+	return (inb(port) & 0x80) == 0;
+}
+
 bool pic_irq_pending(int irq)
 {
 	uint16_t port = irq < 8 ? PIC1_CMD : PIC2_CMD;

@@ -14,6 +14,9 @@ void pic_init(void);
 void pic_unmask(int irq);
 void pic_mask(int irq);
 void pic_eoi(int irq);
+/* True for an IRQ 7 or 15 that the PIC does not have in service: a
+ * spurious interrupt, which must not be acknowledged (see idt.c). */
+bool pic_is_spurious(int irq);
 /* True when the PIC has IRQ `irq` raised and waiting for the CPU. */
 bool pic_irq_pending(int irq);
 

@@ -34,7 +34,8 @@ struct spinlock {
 	}
 
 /*
- * The locks held right now, innermost last (one CPU, so one list).  A
+ * The locks held right now, in no particular order (one CPU, so one
+ * list).  A
  * panic can happen inside a guarded section; when the test runner resumes
  * after an expected panic it calls spin_release_all() so that the locks
  * the panicking code held do not stay taken for ever.

@@ -30,13 +30,6 @@ KTEST(fallible_calls_return_null)
 		  NULL);
 }
 
-KTEST(invalid_layouts_return_null)
-{
-	KT_ASSERT(kmalloc(8, runtime(3)) == NULL);
-	KT_ASSERT(kmalloc(runtime(SIZE_MAX), 16) == NULL);
-	KT_ASSERT(kcalloc(runtime(SIZE_MAX / 2), 4, 4) == NULL);
-}
-
 KTEST_SHOULD_PANIC(box_of_41_is_an_allocation_error,
 		   "allocation error: size 4, align 4")
 {

@@ -39,8 +39,10 @@
  *   - reuse a freed block while anything else is live: one long-lived
  *     allocation pins the whole heap, and a loop of alloc/free with one
  *     survivor runs out of memory however small its blocks are;
- *   - resize a block in place: realloc (the default one) allocates a new
- *     block and copies, and the old copy stays used until the reset;
+ *   - resize any block but the last one in place: bump_realloc_in_place
+ *     only moves next; for any other block realloc falls back to the
+ *     default (allocate, copy, free), and the old copy stays used until
+ *     the reset;
  *   - give back memory to a lower layer (page frames) while it runs;
  *   - catch most misuse: a wrong layout passed to dealloc, or freeing one
  *     block twice while another is live, just skews the count, and a

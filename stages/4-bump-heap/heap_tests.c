@@ -143,6 +143,18 @@ KTEST(edge_size_overflow_and_huge_alignment)
 	KT_ASSERT_EQ(kernel_heap_stats().live, 0);
 }
 
+/* These would fit in the heap: only layout validation refuses them, and
+ * the heap must not move. */
+KTEST(invalid_layouts_are_refused_before_the_allocator)
+{
+	KT_ASSERT(kmalloc(8, runtime(3)) == NULL);
+	KT_ASSERT(kmalloc(8, runtime(0)) == NULL);
+	KT_ASSERT(kcalloc(2, 8, runtime(24)) == NULL);
+	KT_ASSERT(krealloc(NULL, 0, runtime(12), 8) == NULL);
+	KT_ASSERT_EQ(kernel_heap_stats().used, 0);
+	KT_ASSERT_EQ(kernel_heap_stats().live, 0);
+}
+
 KTEST(edge_exact_last_byte_and_one_byte_too_big)
 {
 	KT_ASSERT(kmalloc(runtime(HEAP_SIZE + 1), 1) == NULL);

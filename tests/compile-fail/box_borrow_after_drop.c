@@ -28,8 +28,8 @@ int borrow_after_drop(void)
 {
 	int *x;
 	{
-		AUTO_BOX(box_triple)
-		z = box_triple_new((struct triple){{1, 2, 3}});
+		struct triple t = {{1, 2, 3}};
+		AUTO_BOX(box_triple) z = box_triple_new(t);
 		x = &z.ptr->v[1];
 	} /* z is dropped here: box_triple_drop(&z) frees the array */
 	return *x;
