@@ -45,10 +45,14 @@ $(foreach d,$(STAGE_DIRS_OLDEST_FIRST),$(eval include $(d)/stage.mk))
 
 # The test runner's self-test: stage N's test kernel plus tests that must
 # fail (tests/kernel/runner_selftest.c), built apart from the real one.
-ifeq ($(SELFTEST),1)
+# SELFTEST=hang and SELFTEST=triple add a test that hangs, or that
+# triple-faults, which the runner must report as failures too.
+ifneq ($(SELFTEST),)
 TEST_SOURCES += runner_selftest.c
 SEARCH_DIRS += tests/kernel
-OUT_SUFFIX := -selftest
+OUT_SUFFIX := -selftest$(if $(filter-out 1,$(SELFTEST)),-$(SELFTEST))
+CFLAGS_SELFTEST := $(if $(filter hang,$(SELFTEST)),-DSELFTEST_HANG) \
+	$(if $(filter triple,$(SELFTEST)),-DSELFTEST_TRIPLE_FAULT)
 endif
 
 resolve = $(or $(firstword $(wildcard $(addsuffix /$(1),$(SEARCH_DIRS)))),$(error stage $(STAGE): no file named $(1) in $(SEARCH_DIRS)))
@@ -60,7 +64,8 @@ CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror $(TARGET_FLAGS) \
 	$(addprefix -I,$(SEARCH_DIRS)) \
-	-DSTAGE=$(STAGE) -DSTAGE_TITLE='"Stage $(STAGE): $(STAGE_TITLE)"'
+	-DSTAGE=$(STAGE) -DSTAGE_TITLE='"Stage $(STAGE): $(STAGE_TITLE)"' \
+	$(CFLAGS_SELFTEST)
 LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T $(call resolve,linker.ld)
 
 obj = $(addprefix $(OBJ)/,$(addsuffix .o,$(basename $(1))))
