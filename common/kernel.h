@@ -4,7 +4,7 @@
  *
  *   kmain (common/kmain.c)           console, GDT/TSS, IDT, boot information
  *     -> kernel_init(boot) (stage's init.c)   what this stage sets up
- *     -> kernel_main(boot) (stage's main.c, or the test runner in ktest.c)
+ *     -> kernel_main(boot) (the stage's demo, or the test runner in ktest.c)
  */
 #ifndef KERNEL_H
 #define KERNEL_H

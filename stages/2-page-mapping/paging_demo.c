@@ -2,7 +2,7 @@
  * paging_demo.c - lesson 2: virtual addresses become physical ones through
  * the page tables, and a heap needs its pages mapped before first use.
  */
-#include "paging_demo.h"
+#include "kernel.h"
 
 #include "console.h"
 #include "heap.h"
@@ -26,7 +26,8 @@ static void show(const char *what, uint64_t virt)
 		t.flags & PTE_NO_EXECUTE ? ", no-execute" : "");
 }
 
-void paging_demo(const struct boot_info *boot)
+/* The demo kernel's entry (the test kernel's is in ktest.c). */
+void kernel_main(const struct boot_info *boot)
 {
 	kprintf_color(VGA_LIGHT_CYAN,
 		      "-- physical memory: the memory map --\n");

@@ -5,5 +5,5 @@ STAGE_TITLE := page mapping
 # setup and the heap's pages (this stage).
 KERNEL_SOURCES += frame.c paging.c memory.c heap.c
 
-DEMO_SOURCES := main.c paging_demo.c
+DEMO_SOURCES := paging_demo.c
 TEST_SOURCES += paging_tests.c heap_map_tests.c

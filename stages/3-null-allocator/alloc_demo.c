@@ -2,7 +2,7 @@
  * alloc_demo.c - lesson 3: one allocator interface, and what happens when
  * the allocator behind it cannot give any memory.
  */
-#include "alloc_demo.h"
+#include "kernel.h"
 
 #include <stdint.h>
 
@@ -28,8 +28,10 @@ static void try_layout(size_t size, size_t align)
 			size, align, layout_error_str(err));
 }
 
-void alloc_demo(void)
+/* The demo kernel's entry (the test kernel's is in ktest.c). */
+void kernel_main(const struct boot_info *boot)
 {
+	(void)boot;
 	kprintf_color(VGA_LIGHT_CYAN, "-- one global allocator --\n");
 	kprintf("global allocator: \"%s\"\n", global_allocator->name);
 

@@ -5,7 +5,7 @@ STAGE_TITLE := the allocator interface and a null allocator
 # null_alloc.c: this stage's global allocator.
 KERNEL_SOURCES += alloc.c null_alloc.c
 
-DEMO_SOURCES := main.c alloc_demo.c
+DEMO_SOURCES := alloc_demo.c
 # The heap is mapped at boot from now on: the "before mapping" tests of
 # stage 2 no longer apply.
 TEST_SOURCES := $(filter-out heap_map_tests.c,$(TEST_SOURCES)) \

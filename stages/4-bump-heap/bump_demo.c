@@ -5,7 +5,7 @@
  * After each step the heap is shown as numbers (serial and VGA) and as a
  * bar (VGA: red = used up to `next`, green = free).
  */
-#include "bump_demo.h"
+#include "kernel.h"
 
 #include "alloc.h"
 #include "box.h"
@@ -118,8 +118,10 @@ static void long_lived(void)
 	kernel_heap_show("long-lived box dropped:");
 }
 
-void bump_demo(void)
+/* The demo kernel's entry (the test kernel's is in ktest.c). */
+void kernel_main(const struct boot_info *boot)
 {
+	(void)boot;
 	kprintf("global allocator: \"%s\", heap at 0x%lx, %d bytes\n",
 		global_allocator->name, (unsigned long)HEAP_START, HEAP_SIZE);
 	boxes();

@@ -22,7 +22,7 @@ static size_t runtime(size_t x)
 	return x;
 }
 
-KTEST(heap_is_empty_at_the_start_of_each_test)
+KTEST(heap_is_empty_before_the_heap_tests)
 {
 	struct heap_stats s = kernel_heap_stats();
 	KT_ASSERT_EQ(s.live, 0);

@@ -5,7 +5,7 @@ STAGE_TITLE := a bump heap
 KERNEL_SOURCES := $(filter-out null_alloc.c,$(KERNEL_SOURCES)) \
 	bump_alloc.c kernel_heap.c
 
-DEMO_SOURCES := main.c bump_demo.c
+DEMO_SOURCES := bump_demo.c
 TEST_SOURCES := $(filter-out null_alloc_tests.c,$(TEST_SOURCES)) \
 	heap_tests.c
 # `make bench`: the allocator measured in the guest.

@@ -2,7 +2,7 @@
  * collections_demo.c - lesson 5: each collection doing a kernel's job, with
  * the heap shown after each, and the workload that exhausts a bump heap.
  */
-#include "collections_demo.h"
+#include "kernel.h"
 
 #include "alloc.h"
 #include "binheap.h"
@@ -320,8 +320,10 @@ static void churn(void)
 	btree_drop(&table);
 }
 
-void collections_demo(void)
+/* The demo kernel's entry (the test kernel's is in ktest.c). */
+void kernel_main(const struct boot_info *boot)
 {
+	(void)boot;
 	size_t live_at_start = kernel_heap_stats().live;
 	kernel_heap_show("start:");
 	vec_tour();

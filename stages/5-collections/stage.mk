@@ -3,5 +3,5 @@ STAGE_TITLE := the collections
 
 KERNEL_SOURCES += vec.c kstring.c rc.c list.c deque.c binheap.c btree.c
 
-DEMO_SOURCES := main.c collections_demo.c
+DEMO_SOURCES := collections_demo.c
 TEST_SOURCES += collections_tests.c

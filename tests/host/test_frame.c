@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "frame.h"
+#include "mb2_builder.h"
 
 #define K(x) ((uint64_t)(x)*FRAME_SIZE)
 
@@ -529,43 +530,16 @@ TEST(large_map_enumerates)
 
 /* ----------------------------------------------- from a multiboot2 map */
 
-/* Builds boot information holding one memory map tag; returns its length. */
-struct mb_entry {
-	uint64_t base, length;
-	uint32_t type;
-};
-
+/* Builds boot information holding one memory map tag (24-byte entries)
+ * into words; returns its length. */
 static size_t build_mb2(uint64_t *words, const struct mb_entry *e, size_t n)
 {
-	uint8_t *p = (uint8_t *)words;
-	uint32_t v;
-	size_t off = 8;
-	v = MB2_TAG_MMAP;
-	memcpy(p + off, &v, 4);
-	v = (uint32_t)(16 + 24 * n);
-	memcpy(p + off + 4, &v, 4);
-	v = 24;
-	memcpy(p + off + 8, &v, 4);
-	v = 0;
-	memcpy(p + off + 12, &v, 4);
-	for (size_t i = 0; i < n; i++) {
-		uint8_t *q = p + off + 16 + 24 * i;
-		memcpy(q, &e[i].base, 8);
-		memcpy(q + 8, &e[i].length, 8);
-		memcpy(q + 16, &e[i].type, 4);
-		memset(q + 20, 0, 4);
-	}
-	off += 16 + 24 * n; /* a multiple of 8 */
-	v = MB2_TAG_END;
-	memcpy(p + off, &v, 4);
-	v = 8;
-	memcpy(p + off + 4, &v, 4);
-	off += 8;
-	v = (uint32_t)off;
-	memcpy(p, &v, 4);
-	v = 0;
-	memcpy(p + 4, &v, 4);
-	return off;
+	static struct mb_builder b;
+	mb_begin(&b);
+	mb_mmap(&b, 24, e, n);
+	mb_end(&b);
+	memcpy(words, b.words, b.len);
+	return b.len;
 }
 
 /* What the kernel does at boot: parse, then fill the allocator.  The

@@ -8,93 +8,10 @@
 
 #include <stdlib.h>
 
+#include "mb2_builder.h"
 #include "multiboot2.h"
 
 /* ------------------------------------------------------------- builder */
-
-/*
- * Builds a boot information structure tag by tag, the way a boot loader
- * lays it out.  The malformed cases are built by patching the result.
- */
-struct mb_builder {
-	uint64_t words[1024]; /* 8 KiB, 8-byte aligned */
-	size_t len;
-};
-
-static uint8_t *mb_bytes(struct mb_builder *b)
-{
-	return (uint8_t *)b->words;
-}
-
-static void mb_put32(struct mb_builder *b, size_t off, uint32_t v)
-{
-	memcpy(mb_bytes(b) + off, &v, sizeof v);
-}
-
-static void mb_put64(struct mb_builder *b, size_t off, uint64_t v)
-{
-	memcpy(mb_bytes(b) + off, &v, sizeof v);
-}
-
-static void mb_begin(struct mb_builder *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->len = 8;
-}
-
-/* Appends a tag of header size 8 + n and pads it to 8; returns its offset. */
-static size_t mb_tag(struct mb_builder *b, uint32_t type, const void *data,
-		     size_t n)
-{
-	size_t off = b->len;
-	mb_put32(b, off, type);
-	mb_put32(b, off + 4, (uint32_t)(8 + n));
-	if (n > 0)
-		memcpy(mb_bytes(b) + off + 8, data, n);
-	b->len = off + ((8 + n + 7) & ~(size_t)7);
-	return off;
-}
-
-static size_t mb_string(struct mb_builder *b, uint32_t type, const char *s)
-{
-	return mb_tag(b, type, s, strlen(s) + 1);
-}
-
-struct test_entry {
-	uint64_t base, length;
-	uint32_t type;
-};
-
-/* Appends a memory map tag; bytes of an entry past 24 are filled with 0xab
- * (a future field the parser must step over). */
-static size_t mb_mmap(struct mb_builder *b, uint32_t entry_size,
-		      const struct test_entry *e, size_t n)
-{
-	size_t off = b->len;
-	mb_put32(b, off, MB2_TAG_MMAP);
-	mb_put32(b, off + 4, (uint32_t)(16 + n * entry_size));
-	mb_put32(b, off + 8, entry_size);
-	mb_put32(b, off + 12, 0);
-	for (size_t i = 0; i < n; i++) {
-		size_t p = off + 16 + i * entry_size;
-		memset(mb_bytes(b) + p, 0xab, entry_size);
-		mb_put64(b, p, e[i].base);
-		mb_put64(b, p + 8, e[i].length);
-		mb_put32(b, p + 16, e[i].type);
-		mb_put32(b, p + 20, 0);
-	}
-	b->len = off + ((16 + n * entry_size + 7) & ~(size_t)7);
-	return off;
-}
-
-/* Appends the end tag and sets total_size to cover everything. */
-static void mb_end(struct mb_builder *b)
-{
-	mb_put32(b, b->len, MB2_TAG_END);
-	mb_put32(b, b->len + 4, 8);
-	b->len += 8;
-	mb_put32(b, 0, (uint32_t)b->len);
-}
 
 /* A heap copy of exactly len bytes (malloc aligns to at least 8). */
 static uint8_t *exact_copy(const void *src, size_t len)
@@ -122,7 +39,7 @@ static enum mb2_error parse_built(struct mb_builder *b)
 }
 
 /* A typical GRUB-on-QEMU structure, with unknown tags in between. */
-static const struct test_entry qemu_map[] = {
+static const struct mb_entry qemu_map[] = {
 	{0x0, 0x9fc00, MB2_MEM_AVAILABLE},
 	{0x9fc00, 0x400, MB2_MEM_RESERVED},
 	{0xf0000, 0x10000, MB2_MEM_RESERVED},
@@ -147,8 +64,8 @@ static void build_valid(struct mb_builder *b)
 	mb_end(b);
 }
 
-static void check_map(const struct mb2_info *info,
-		      const struct test_entry *want, size_t n)
+static void check_map(const struct mb2_info *info, const struct mb_entry *want,
+		      size_t n)
 {
 	CHECK_EQ(info->mmap_count, n);
 	for (size_t i = 0; i < n; i++) {
