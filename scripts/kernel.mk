@@ -45,14 +45,15 @@ $(foreach d,$(STAGE_DIRS_OLDEST_FIRST),$(eval include $(d)/stage.mk))
 
 # The test runner's self-test: stage N's test kernel plus tests that must
 # fail (tests/kernel/runner_selftest.c), built apart from the real one.
-# SELFTEST=hang and SELFTEST=triple add a test that hangs, or that
-# triple-faults, which the runner must report as failures too.
+# SELFTEST=1 builds the ordinary self-test kernel; SELFTEST=name also
+# defines SELFTEST_NAME (upper case), which adds that one scenario (a test
+# that hangs, one that triple-faults, one that lies about its result...)
+# for scripts/run-tests to check that the runner calls it a failure.
 ifneq ($(SELFTEST),)
 TEST_SOURCES += runner_selftest.c
 SEARCH_DIRS += tests/kernel
 OUT_SUFFIX := -selftest$(if $(filter-out 1,$(SELFTEST)),-$(SELFTEST))
-CFLAGS_SELFTEST := $(if $(filter hang,$(SELFTEST)),-DSELFTEST_HANG) \
-	$(if $(filter triple,$(SELFTEST)),-DSELFTEST_TRIPLE_FAULT)
+CFLAGS_SELFTEST := $(if $(filter-out 1,$(SELFTEST)),-DSELFTEST_$(shell echo '$(SELFTEST)' | tr a-z- A-Z_))
 endif
 
 resolve = $(or $(firstword $(wildcard $(addsuffix /$(1),$(SEARCH_DIRS)))),$(error stage $(STAGE): no file named $(1) in $(SEARCH_DIRS)))

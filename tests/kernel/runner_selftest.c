@@ -20,7 +20,7 @@ KTEST(selftest_hangs)
 }
 #endif
 
-#ifdef SELFTEST_TRIPLE_FAULT
+#ifdef SELFTEST_TRIPLE
 KTEST(selftest_triple_faults)
 {
 	/* An empty IDT: the breakpoint cannot be delivered (#GP), neither can
