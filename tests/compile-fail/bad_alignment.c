@@ -1,4 +1,4 @@
-// expect-clang: -Wnon-power-of-two-alignment
+// expect-clang: -Wnon-power-of-two-alignment at line 15
 /*
  * Stage 3: a constant alignment that is not a power of two.
  *

@@ -1,4 +1,4 @@
-// expect-gcc: -Wuse-after-free
+// expect-gcc: -Wuse-after-free at line 35
 // flags-gcc: -Istages/4-bump-heap
 // flags-clang: -Istages/4-bump-heap
 /*

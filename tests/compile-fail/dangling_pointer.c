@@ -1,6 +1,6 @@
-// expect-gcc: -Wdangling-pointer
+// expect-gcc: -Wdangling-pointer at line 21
 // flags-clang: --analyze -Xclang -analyzer-werror
-// expect-clang: core.StackAddressEscape
+// expect-clang: core.StackAddressEscape at line 22
 /*
  * Stage 1: the address of a local is stored in a pointer that outlives it.
  *

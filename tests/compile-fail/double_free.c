@@ -1,5 +1,5 @@
 // flags-gcc: -fanalyzer
-// expect-gcc: -Wanalyzer-double-free
+// expect-gcc: -Wanalyzer-double-free at line 23
 /*
  * Stage 3: the same block is freed twice.
  *

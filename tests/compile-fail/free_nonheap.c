@@ -1,4 +1,4 @@
-// expect-gcc: -Wfree-nonheap-object
+// expect-gcc: -Wfree-nonheap-object at line 18
 /*
  * Stage 3: kfree is called on memory the heap never handed out, here a
  * local array on the stack.

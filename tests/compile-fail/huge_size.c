@@ -1,4 +1,4 @@
-// expect-gcc: -Walloc-size-larger-than
+// expect-gcc: -Walloc-size-larger-than at line 18
 /*
  * Stage 3: a constant size no object can have.
  *

@@ -1,4 +1,4 @@
-// expect-gcc: -Wmismatched-dealloc
+// expect-gcc: -Wmismatched-dealloc at line 23
 /*
  * Stage 3: a block from kmalloc is released with the wrong deallocator.
  *

@@ -1,5 +1,5 @@
-// expect-gcc: -Wreturn-local-addr
-// expect-clang: -Wreturn-stack-address
+// expect-gcc: -Wreturn-local-addr at line 16
+// expect-clang: -Wreturn-stack-address at line 16
 /*
  * Stage 1: a function returns the address of one of its locals.
  *

@@ -1,4 +1,4 @@
-// expect-gcc: -Wuse-after-free
+// expect-gcc: -Wuse-after-free at line 23
 /*
  * Stage 3: a heap block is read after it was given back with kfree.
  *

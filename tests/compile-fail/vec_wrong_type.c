@@ -1,5 +1,5 @@
-// expect-gcc: -Wint-conversion
-// expect-clang: -Wint-conversion
+// expect-gcc: -Wint-conversion at line 21
+// expect-clang: -Wint-conversion at line 21
 // flags-gcc: -Istages/5-collections
 // flags-clang: -Istages/5-collections
 /*
