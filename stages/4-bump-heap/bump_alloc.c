@@ -18,7 +18,8 @@
  *
  * alloc:   round `next` up to the requested alignment, check that the
  *          block fits below heap_end, return it and move `next` past it
- *          ("bump" the pointer).  A few instructions: O(1).
+ *          ("bump" the pointer).  A few instructions: O(1).  `last`
+ *          remembers where that block starts.
  * dealloc: count the free.  The memory is NOT reusable yet: the heap keeps
  *          no record of where blocks start or end, so it cannot know which
  *          holes are free.  When the count of live blocks drops to zero,
@@ -26,7 +27,7 @@
  *          heap is free again at once.  O(1).
  *
  * There is no per-allocation metadata: no header before a block, no free
- * list.  The whole state is four words (struct bump_heap).  That is why it
+ * list.  The whole state is five words (struct bump_heap).  That is why it
  * is fast, and why it cannot do more.
  *
  * This is the idea behind an *arena* (or region): allocate many objects
@@ -70,6 +71,7 @@ void bump_init(struct bump_heap *h, uintptr_t start, size_t size)
 	h->heap_start = start;
 	h->heap_end = start + size;
 	h->next = start;
+	h->last = start;
 	h->allocations = 0;
 }
 
@@ -91,6 +93,7 @@ void *bump_alloc(struct bump_heap *h, struct layout layout)
 		return NULL; /* does not fit: out of memory, not a bug */
 
 	uintptr_t block = h->next + pad;
+	h->last = block;
 	h->next = block + layout.size;
 	h->allocations++;
 	return (void *)block;
@@ -114,17 +117,31 @@ void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout)
 		      ptr, layout.size, (void *)h->next);
 
 	h->allocations--;
-	if (h->allocations == 0)
-		h->next = h->heap_start; /* nothing live: reuse everything */
+	if (h->allocations == 0) {
+		/* nothing live: reuse everything */
+		h->next = h->heap_start;
+		h->last = h->heap_start;
+	}
 }
 
+/*
+ * Only the block handed out last may move next.  Ending at next is not
+ * enough to be that block: a zero-size block allocated after it ends
+ * there too,
+ *
+ *     +---------- A ----------+
+ *     |                       |Z (size 0, at next)
+ *     +-----------------------+-------------------------
+ *                             ^ next
+ *
+ * and shrinking A would leave Z above next, where its free is refused as
+ * "never allocated".  So the block must also start at last.
+ */
 void *bump_realloc_in_place(struct bump_heap *h, void *ptr,
 			    struct layout layout, size_t new_size)
 {
 	uintptr_t p = (uintptr_t)ptr;
-	/* only the last block ends exactly at next */
-	if (h->allocations == 0 || p < h->heap_start || p > h->next ||
-	    h->next - p != layout.size)
+	if (h->allocations == 0 || p != h->last || h->next - p != layout.size)
 		return NULL;
 	if (new_size > h->heap_end - p)
 		return NULL; /* does not fit */
@@ -157,8 +174,16 @@ void bump_check(const struct bump_heap *h)
 	if (h->next > h->heap_end)
 		panic("bump_check: next %p past heap_end %p", (void *)h->next,
 		      (void *)h->heap_end);
+	if (h->last < h->heap_start || h->last > h->next)
+		panic("bump_check: last %p is outside %p..%p (heap_start.."
+		      "next)",
+		      (void *)h->last, (void *)h->heap_start, (void *)h->next);
 	if (h->allocations == 0 && h->next != h->heap_start)
 		panic("bump_check: no live blocks but next %p is not "
 		      "heap_start %p",
 		      (void *)h->next, (void *)h->heap_start);
+	if (h->allocations == 0 && h->last != h->heap_start)
+		panic("bump_check: no live blocks but last %p is not "
+		      "heap_start %p",
+		      (void *)h->last, (void *)h->heap_start);
 }

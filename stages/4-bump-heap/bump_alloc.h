@@ -19,15 +19,18 @@
 
 /*
  * The whole state of a bump heap.  Invariants (checked by bump_check):
- *   - 0 < heap_start <= next <= heap_end;
+ *   - 0 < heap_start <= last <= next <= heap_end;
  *   - [heap_start, next) has been handed out since the last reset,
  *     [next, heap_end) is free;
- *   - allocations == 0 implies next == heap_start.
+ *   - the block handed out last is [last, next);
+ *   - allocations == 0 implies next == last == heap_start.
  */
 struct bump_heap {
 	uintptr_t heap_start; /* first byte of the heap, never 0 */
 	uintptr_t heap_end;   /* one past the last byte; never wraps to 0 */
 	uintptr_t next;	      /* first free byte; only grows, until a reset */
+	uintptr_t last;	      /* start of the block handed out last (the only
+				 one that may be resized in place) */
 	size_t allocations;   /* live blocks: allocs minus deallocs */
 };
 
@@ -52,11 +55,11 @@ void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout);
 
 /*
  * Resizes the block at ptr in place if it is the last one handed out (it
- * ends at next) and the heap has room: next simply moves.  Returns ptr,
- * or NULL when the block cannot be resized in place; the caller then
- * falls back to the default realloc (alloc, copy, dealloc).  This is the
- * override the allocator interface allows: a Vec growing at the top of a
- * bump heap is extended without copying.
+ * starts at last and ends at next) and the heap has room: next simply
+ * moves.  Returns ptr, or NULL when the block cannot be resized in place;
+ * the caller then falls back to the default realloc (alloc, copy,
+ * dealloc).  This is the override the allocator interface allows: a Vec
+ * growing at the top of a bump heap is extended without copying.
  */
 void *bump_realloc_in_place(struct bump_heap *h, void *ptr,
 			    struct layout layout, size_t new_size);

@@ -61,6 +61,7 @@ static void *alloc(struct bump_heap *h, size_t size, size_t align)
 		  fits ? "fits" : "does not fit");
 	if (p == NULL) {
 		CHECK_EQ(h->next, before.next);
+		CHECK_EQ(h->last, before.last);
 		CHECK_EQ(h->allocations, before.allocations);
 		return NULL;
 	}
@@ -71,6 +72,7 @@ static void *alloc(struct bump_heap *h, size_t size, size_t align)
 	CHECK(a <= h->heap_end);
 	CHECK(size <= h->heap_end - a); /* the block ends inside */
 	CHECK_EQ(h->next, a + size);
+	CHECK_EQ(h->last, a);
 	CHECK_EQ(h->allocations, before.allocations + 1);
 	return p;
 }
@@ -394,6 +396,19 @@ TEST(bump_check_catches_broken_invariants)
 	bad = h;
 	bad.heap_start = 0;
 	EXPECT_PANIC("bump_check: ", bump_check(&bad));
+	bad = h;
+	bad.last = h.heap_start + 8; /* allocations == 0 */
+	EXPECT_PANIC("bump_check: last", bump_check(&bad));
+	CHECK(alloc(&h, 16, 1) != NULL);
+	bad = h;
+	bad.last = h.next + 1;
+	EXPECT_PANIC("bump_check: last", bump_check(&bad));
+	bad.last = h.heap_start - 1;
+	EXPECT_PANIC("bump_check: last", bump_check(&bad));
+	bad.last = h.heap_start + 4;
+	bad.allocations = 0;
+	bad.next = h.heap_start;
+	EXPECT_PANIC("bump_check: last", bump_check(&bad));
 }
 
 TEST(bump_randomized_against_a_model)
@@ -451,5 +466,48 @@ TEST(bump_realloc_in_place_grows_and_shrinks_the_last_block)
 	CHECK_EQ(bump_live(&h), 2);
 	bump_dealloc(&h, b, lay(8, 8));
 	bump_dealloc(&h, a, lay(16, 8));
+	CHECK_EQ(h.next, h.heap_start);
+}
+
+/*
+ * "Ends at next" does not make a block the last one: a zero-size block
+ * allocated after it ends there too.  Shrinking the first block in place
+ * would move next below the zero-size block, and its (valid) free would
+ * then panic as "never allocated".
+ */
+TEST(bump_realloc_in_place_refuses_a_block_followed_by_a_zero_size_one)
+{
+	struct bump_heap h = new_heap();
+	char *a = alloc(&h, 16, 8);
+	char *z = alloc(&h, 0, 1);
+	CHECK(z == a + 16);
+	CHECK_EQ(h.next, (uintptr_t)a + 16); /* both a and z end at next */
+	char *r = bump_realloc_in_place(&h, a, lay(16, 8), 8);
+	bump_check(&h);
+	size_t a_size = r == NULL ? 16 : 8;
+	dealloc(&h, z, 0, 1); /* a valid free: must not panic */
+	CHECK_MSG(r == NULL, "a is not the last block, yet it was resized");
+	/* nor may a grow over z */
+	CHECK(bump_realloc_in_place(&h, a, lay(a_size, 8), 32) == NULL);
+	dealloc(&h, a, a_size, 8);
+	CHECK_EQ(h.next, h.heap_start);
+}
+
+TEST(bump_realloc_in_place_grows_the_zero_size_last_block)
+{
+	struct bump_heap h = new_heap();
+	char *a = alloc(&h, 16, 8);
+	char *z = alloc(&h, 0, 1);
+	/* z is the last block: it grows in place, then a still cannot */
+	CHECK(bump_realloc_in_place(&h, z, lay(0, 1), 24) == z);
+	bump_check(&h);
+	CHECK_EQ(h.next, (uintptr_t)z + 24);
+	CHECK(bump_realloc_in_place(&h, a, lay(16, 8), 40) == NULL);
+	/* shrunk back to nothing it is still the last block */
+	CHECK(bump_realloc_in_place(&h, z, lay(24, 1), 0) == z);
+	CHECK(bump_realloc_in_place(&h, a, lay(16, 8), 8) == NULL);
+	CHECK(bump_realloc_in_place(&h, z, lay(0, 1), 4) == z);
+	dealloc(&h, a, 16, 8);
+	dealloc(&h, z, 4, 1);
 	CHECK_EQ(h.next, h.heap_start);
 }
