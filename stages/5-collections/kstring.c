@@ -79,7 +79,12 @@ bool kstring_reserve(struct kstring *s, size_t n)
 	size_t with_nul;
 	if (__builtin_add_overflow(n, 1, &with_nul))
 		return false;
-	return raw_vec_reserve(&s->bytes, with_nul, BYTE);
+	if (!raw_vec_reserve(&s->bytes, with_nul, BYTE))
+		return false;
+	/* The block may be the string's first: it needs its NUL now, since
+	 * kstring_as_cstr hands out data once a block exists. */
+	data(s)[s->bytes.len] = '\0';
+	return true;
 }
 
 bool kstring_append(struct kstring *s, const char *bytes, size_t n)
@@ -121,15 +126,49 @@ bool kstring_from_cstr(struct kstring *s, const char *cstr)
 	return kstring_append_cstr(s, cstr);
 }
 
-/* The sink of the first formatting pass: output is only counted. */
-static void count_sink(void *ctx, const char *text, size_t n)
+/*
+ * Formatting, when the arguments point into the string itself
+ * -----------------------------------------------------------
+ * An argument may be s's own text: kstring_format(s, "%s",
+ * kstring_as_cstr(s)) doubles s, a view of s may be printed with %.*s, and
+ * the format may be s's text too.  Growing s may move its block and free
+ * the old one, so every byte the arguments point to must be read before
+ * the old block is freed:
+ *
+ *   1. The first pass counts the text and, while it fits, keeps it in a
+ *      buffer on the stack.  Short text (nearly every call) is then
+ *      appended like any other bytes: the arguments are no longer needed,
+ *      so the block may grow and move as a Vec's does (through krealloc,
+ *      in place on a bump heap).
+ *   2. Longer text is formatted a second time, into a new block that
+ *      already holds a copy of s; the old block, which the arguments may
+ *      point into, is freed only after that.  Even when s has room, the
+ *      text is not written in place: its first byte would overwrite the
+ *      NUL that ends kstring_as_cstr(s) while a %s may still be reading
+ *      it.
+ *
+ * Either way one allocation at most, and on failure s is unchanged.
+ */
+#define SHORT_TEXT 128 /* bytes of stack for the first pass to keep */
+
+struct first_pass {
+	char text[SHORT_TEXT];
+	size_t kept;   /* bytes of text kept so far */
+	bool too_long; /* the text did not fit: it must be formatted again */
+};
+
+static void first_sink(void *ctx, const char *text, size_t n)
 {
-	(void)ctx;
-	(void)text;
-	(void)n;
+	struct first_pass *f = ctx;
+	if (f->too_long || n > sizeof f->text - f->kept) {
+		f->too_long = true;
+		return;
+	}
+	memcpy(f->text + f->kept, text, n);
+	f->kept += n;
 }
 
-/* The sink of the second pass: copies into the reserved room. */
+/* The sink of the second pass: copies into the room reserved for it. */
 struct fill {
 	char *next;
 	char *end; /* one past the reserved room */
@@ -144,23 +183,52 @@ static void fill_sink(void *ctx, const char *text, size_t n)
 	f->next += n;
 }
 
+/* Step 2 above: s followed by the n bytes of text, in a new block. */
+static bool format_into_new_block(struct kstring *s, size_t n, const char *fmt,
+				  va_list ap)
+{
+	size_t len = s->bytes.len, needed;
+	if (__builtin_add_overflow(len, n, &needed) ||
+	    __builtin_add_overflow(needed, 1, &needed))
+		return false;
+	/* the capacity a Vec would grow to: at least double */
+	size_t cap = s->bytes.cap;
+	if (cap < needed)
+		cap = cap > SIZE_MAX / 2 || cap * 2 < needed ? needed : cap * 2;
+
+	struct raw_vec fresh = RAW_VEC_INIT;
+	if (!raw_vec_reserve(&fresh, cap, BYTE))
+		return false;
+	char *block = fresh.data;
+	if (len > 0)
+		memcpy(block, data(s), len);
+	struct fill f = {block + len, block + len + n};
+	int m = kformat(fill_sink, &f, fmt, ap);
+	ASSERT(m >= 0 && (size_t)m == n,
+	       "kstring_format: passes differ (%zu, %d)", n, m);
+	fresh.len = len + n;
+	block[fresh.len] = '\0';
+
+	raw_vec_drop(&s->bytes, BYTE); /* the arguments are read: free it */
+	s->bytes = fresh;
+	return true;
+}
+
 bool kstring_vformat(struct kstring *s, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = kformat(count_sink, NULL, fmt, ap);
-	if (n <= 0 || !kstring_reserve(s, (size_t)n)) {
-		va_end(ap2);
-		return n == 0; /* nothing to add is a success */
-	}
-	struct fill f = {data(s) + s->bytes.len,
-			 data(s) + s->bytes.len + (size_t)n};
-	int m = kformat(fill_sink, &f, fmt, ap2);
-	va_end(ap2);
-	ASSERT(m == n, "kstring_format: passes differ (%d, %d)", n, m);
-	s->bytes.len += (size_t)n;
-	data(s)[s->bytes.len] = '\0';
-	return true;
+	va_list again;
+	va_copy(again, ap);
+	struct first_pass first; /* text[] is left uninitialized */
+	first.kept = 0;
+	first.too_long = false;
+	int n = kformat(first_sink, &first, fmt, ap);
+	bool ok;
+	if (!first.too_long)
+		ok = kstring_append(s, first.text, first.kept);
+	else
+		ok = format_into_new_block(s, (size_t)n, fmt, again);
+	va_end(again);
+	return ok;
 }
 
 bool kstring_format(struct kstring *s, const char *fmt, ...)

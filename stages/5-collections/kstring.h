@@ -22,11 +22,16 @@
  * after anything that may grow or drop the kstring.
  *
  * Allocation pattern: an empty kstring allocates nothing.  Appending grows
- * the block like a Vec (doubling, see vec.h).  kstring_format formats
- * twice: once to count the characters, then, after one reservation for all
- * of them, into the block; so it allocates at most once, and if that fails
- * the string is unchanged.  Every fallible call returns false on
- * allocation failure and leaves the string exactly as it was.
+ * the block like a Vec (doubling, see vec.h).  kstring_format reads all of
+ * its arguments before it frees any block, since they may point into the
+ * string itself (kstring_format(s, "%s", kstring_as_cstr(s))): short text
+ * is formatted into a buffer on the stack and then appended; longer text
+ * is counted, then formatted into a new block that holds a copy of the
+ * string, and the old block is freed after (see kstring.c).  Either way it
+ * allocates at most once, and if that fails the string is unchanged.
+ * Every fallible call returns false on allocation failure and leaves the
+ * string exactly as it was.  The appenders, too, may be given bytes of
+ * the string itself (s += s[2..4]).
  *
  * Cost:  push, append n bytes      O(n) amortized
  *        len, as_cstr, view, slice O(1)
@@ -75,12 +80,14 @@ bool kstring_append(struct kstring *s, const char *bytes, size_t n);
 bool kstring_append_cstr(struct kstring *s, const char *cstr);
 bool kstring_append_view(struct kstring *s, struct str_view v);
 /* Appends printf-style text (kformat's conversions, see format.h): the
- * counterpart of Rust's write!(s, ...).  False (string unchanged) if out
- * of memory. */
+ * counterpart of Rust's write!(s, ...).  The format and the arguments may
+ * point into s itself.  False (string unchanged) if out of memory. */
 __attribute__((format(printf, 2, 3))) bool kstring_format(struct kstring *s,
 							  const char *fmt, ...);
 bool kstring_vformat(struct kstring *s, const char *fmt, va_list ap);
-/* Room for n more bytes; false (unchanged) if out of memory. */
+/* Room for n more bytes (and the NUL after them); false (unchanged) if
+ * out of memory.  Afterwards a block exists, so kstring_as_cstr points
+ * into it. */
 bool kstring_reserve(struct kstring *s, size_t n);
 
 size_t kstring_len(const struct kstring *s);

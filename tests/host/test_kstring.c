@@ -90,6 +90,120 @@ TEST(kstring_format_failure_leaves_string_unchanged)
 	CHECK_EQ(host_alloc_live(), live);
 }
 
+TEST(kstring_reserve_on_a_new_string_writes_the_nul)
+{
+	struct kstring s = kstring_new();
+	CHECK(kstring_reserve(&s, 10));
+	CHECK(s.bytes.cap >= 11);
+	kstring_check(&s); /* the block exists: data[0] must be the NUL */
+	CHECK_STR_EQ(kstring_as_cstr(&s), "");
+	CHECK(kstring_equals_cstr(&s, ""));
+	kstring_drop(&s);
+	/* the smallest reservation allocates too */
+	CHECK(kstring_reserve(&s, 0));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "");
+	kstring_drop(&s);
+}
+
+/* A string of n letters 'a'..'z' repeating. */
+static void make_letters(struct kstring *s, size_t n)
+{
+	*s = kstring_new();
+	for (size_t i = 0; i < n; i++)
+		CHECK(kstring_push(s, (char)('a' + i % 26)));
+}
+
+/*
+ * Arguments that point into the string being formatted: its own C string,
+ * a view of it, or the format itself.  Growing the string may move its
+ * block (the host allocator always moves), so they must all be read
+ * before the old block is freed; and when the text fits in place, writing
+ * over the NUL that ends kstring_as_cstr(s) must not change what %s reads.
+ */
+TEST(kstring_format_of_itself_when_it_grows)
+{
+	struct kstring s;
+	CHECK(kstring_from_cstr(&s, "abc"));
+	CHECK(kstring_format(&s, "%s", kstring_as_cstr(&s)));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "abcabc");
+	/* twice in one format, and a view */
+	struct str_view v = kstring_slice(&s, 1, 3);
+	CHECK(kstring_format(&s, "<%s|%.*s|%s>", kstring_as_cstr(&s),
+			     (int)v.len, v.ptr, kstring_as_cstr(&s)));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "abcabc<abcabc|bc|abcabc>");
+	/* the format string itself inside the string */
+	kstring_clear(&s);
+	CHECK(kstring_append_cstr(&s, "[%d]"));
+	CHECK(kstring_format(&s, kstring_as_cstr(&s), 7));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "[%d][7]");
+	kstring_drop(&s);
+}
+
+TEST(kstring_format_of_itself_in_place)
+{
+	struct kstring s;
+	CHECK(kstring_from_cstr(&s, "abc"));
+	CHECK(kstring_reserve(&s, 100)); /* no growth below */
+	const char *block = kstring_as_cstr(&s);
+	CHECK(kstring_format(&s, "x%s", kstring_as_cstr(&s)));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "abcxabc");
+	CHECK(kstring_format(&s, "%s-%s", kstring_as_cstr(&s),
+			     kstring_as_cstr(&s)));
+	kstring_check(&s);
+	CHECK_STR_EQ(kstring_as_cstr(&s), "abcxabcabcxabc-abcxabc");
+	CHECK(kstring_as_cstr(&s) == block);
+	kstring_drop(&s);
+}
+
+TEST(kstring_format_of_itself_long_text)
+{
+	/* longer texts than any small buffer, growing and in place */
+	struct kstring s, want;
+	make_letters(&s, 300);
+	make_letters(&want, 300);
+	CHECK(kstring_format(&s, "%s%s", kstring_as_cstr(&s),
+			     kstring_as_cstr(&s)));
+	kstring_check(&s);
+	CHECK(kstring_append_view(&want, kstring_view(&want)));
+	CHECK(kstring_append_view(&want, kstring_slice(&want, 0, 300)));
+	CHECK(kstring_equals(&s, &want));
+	CHECK(kstring_reserve(&s, 2000));
+	CHECK(kstring_reserve(&want, 2000));
+	struct str_view v = kstring_slice(&s, 100, 400);
+	CHECK(kstring_format(&s, "(%.*s)", (int)v.len, v.ptr));
+	kstring_check(&s);
+	CHECK(kstring_push(&want, '('));
+	CHECK(kstring_append_view(&want, kstring_slice(&want, 100, 400)));
+	CHECK(kstring_push(&want, ')'));
+	CHECK(kstring_equals(&s, &want));
+	kstring_drop(&s);
+	kstring_drop(&want);
+}
+
+TEST(kstring_format_failure_with_an_argument_inside_the_string)
+{
+	size_t live = host_alloc_live();
+	struct kstring s;
+	make_letters(&s, 200);
+	for (int i = 0; i < 2; i++) {
+		host_alloc_fail_after(0);
+		const char *fmt = i == 0 ? "%s" : "%s%s";
+		CHECK(!kstring_format(&s, fmt, kstring_as_cstr(&s),
+				      kstring_as_cstr(&s)));
+		CHECK(host_alloc_failure_injected());
+		host_alloc_fail_after(SIZE_MAX);
+		kstring_check(&s);
+		CHECK_EQ(kstring_len(&s), 200);
+	}
+	kstring_drop(&s);
+	CHECK_EQ(host_alloc_live(), live);
+}
+
 TEST(kstring_compare_and_equals)
 {
 	struct kstring a, b, c, e = kstring_new();
@@ -200,9 +314,9 @@ static void check_equal(const struct kstring *s)
 static bool random_op(struct kstring *s, uint64_t *rng)
 {
 	uint64_t r = harness_rand(rng);
-	char buf[64];
+	char buf[256];
 	size_t n;
-	if (model.len > MODEL_MAX - 40) {
+	if (model.len > MODEL_MAX - 250) {
 		kstring_clear(s);
 		model.len = 0;
 	}
@@ -222,10 +336,11 @@ static bool random_op(struct kstring *s, uint64_t *rng)
 		memcpy(model.a + model.len, buf, n);
 		model.len += n;
 		break;
-	case 2: { /* format */
+	case 2: { /* format, sometimes longer than kstring's stack buffer */
 		int v = (int)(r >> 33) - (1 << 29);
-		int len = snprintf(buf, sizeof buf, "<%d|%s>", v, "ab");
-		if (!kstring_format(s, "<%d|%s>", v, "ab"))
+		int w = (r >> 8) % 4 == 0 ? (int)((r >> 10) % 200) : 0;
+		int len = snprintf(buf, sizeof buf, "<%*d|%s>", w, v, "ab");
+		if (!kstring_format(s, "<%*d|%s>", w, v, "ab"))
 			return false;
 		memcpy(model.a + model.len, buf, (size_t)len);
 		model.len += (size_t)len;
@@ -247,13 +362,17 @@ static bool random_op(struct kstring *s, uint64_t *rng)
 		CHECK(v.len == 0 || memcmp(v.ptr, model.a + a, v.len) == 0);
 		break;
 	}
-	case 5: /* append a slice of itself */
+	case 5: /* append a slice of itself, or format it with %.*s */
 		if (model.len > 0) {
+			bool format = (r >> 40) % 2 == 0;
 			size_t a = (size_t)(r >> 8) % model.len;
 			size_t b = a + (size_t)(r >> 24) % (model.len - a + 1);
-			if (b - a > 30)
-				b = a + 30;
-			if (!kstring_append_view(s, kstring_slice(s, a, b)))
+			if (b - a > (format ? 200 : 30))
+				b = a + (format ? 200 : 30);
+			struct str_view v = kstring_slice(s, a, b);
+			if (format ? !kstring_format(s, "%.*s", (int)v.len,
+						     v.ptr)
+				   : !kstring_append_view(s, v))
 				return false;
 			memmove(model.a + model.len, model.a + a, b - a);
 			model.len += b - a;
