@@ -19,9 +19,46 @@ void list_node_init(struct list_node *n)
 	n->prev = LIST_POISON_PREV;
 }
 
+/* On no list: poisoned (list_node_init, or removed), or zeroed (never
+ * touched).  See "Linked or not" in list.h. */
+static bool node_is_unlinked(const struct list_node *n)
+{
+	bool poisoned =
+		n->next == LIST_POISON_NEXT && n->prev == LIST_POISON_PREV;
+	bool zeroed = n->next == NULL && n->prev == NULL;
+	return poisoned || zeroed;
+}
+
+/* A link that no node on a list can have. */
+static bool link_is_dead(const struct list_node *link)
+{
+	return link == NULL || link == LIST_POISON_NEXT ||
+	       link == LIST_POISON_PREV;
+}
+
 bool list_node_is_linked(const struct list_node *n)
 {
-	return n->next != LIST_POISON_NEXT && n->prev != LIST_POISON_PREV;
+	return !node_is_unlinked(n);
+}
+
+/* Panics unless n may be linked: linking a node that is still on a list
+ * would splice two lists together or cut its neighbours out of one. */
+static void require_unlinked(const struct list_node *n, const char *fn)
+{
+	if (!node_is_unlinked(n))
+		panic("%s: node %p is still on a list (or was never "
+		      "initialised: list_node_init, or zeroed memory)",
+		      fn, (const void *)n);
+}
+
+/* Panics unless n's links can be followed (n is on a list, or is a head). */
+static void require_linked(const struct list_node *n, const char *fn,
+			   const char *what)
+{
+	if (link_is_dead(n->next) || link_is_dead(n->prev))
+		panic("%s: %s %p is not on a list (removed twice, or never "
+		      "added?)",
+		      fn, what, (const void *)n);
 }
 
 size_t list_len(const struct list *l)
@@ -74,23 +111,29 @@ static void link_between(struct list *l, struct list_node *n,
 
 void list_push_front(struct list *l, struct list_node *n)
 {
+	require_unlinked(n, __func__);
 	link_between(l, n, &l->head, l->head.next);
 }
 
 void list_push_back(struct list *l, struct list_node *n)
 {
+	require_unlinked(n, __func__);
 	link_between(l, n, l->head.prev, &l->head);
 }
 
 void list_insert_after(struct list *l, struct list_node *pos,
 		       struct list_node *n)
 {
+	require_linked(pos, __func__, "position");
+	require_unlinked(n, __func__);
 	link_between(l, n, pos, pos->next);
 }
 
 void list_insert_before(struct list *l, struct list_node *pos,
 			struct list_node *n)
 {
+	require_linked(pos, __func__, "position");
+	require_unlinked(n, __func__);
 	link_between(l, n, pos->prev, pos);
 }
 
@@ -100,9 +143,7 @@ void list_insert_before(struct list *l, struct list_node *pos,
  */
 void list_remove(struct list *l, struct list_node *n)
 {
-	if (!list_node_is_linked(n))
-		panic("list_remove: node %p is not on a list (removed twice?)",
-		      (void *)n);
+	require_linked(n, __func__, "node");
 	if (n == &l->head)
 		panic("list_remove: cannot remove the list head");
 	if (l->len == 0)

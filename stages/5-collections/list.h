@@ -24,10 +24,23 @@
  *                                 +----------------------------+
  *                                     head.next = front, head.prev = back
  *
- * An unlinked node is poisoned (next = LIST_POISON_NEXT, prev =
- * LIST_POISON_PREV, non-canonical addresses on x86_64), so following the
- * links of a removed node faults at once, always the same way, instead of
- * quietly walking into a list it no longer belongs to.
+ * Linked or not.  A node removed from a list is poisoned (next =
+ * LIST_POISON_NEXT, prev = LIST_POISON_PREV, non-canonical addresses on
+ * x86_64), so following the links of a removed node faults at once, always
+ * the same way, instead of quietly walking into a list it no longer
+ * belongs to.  A node is on no list in exactly two states:
+ *
+ *     poisoned   list_node_init(), or removed from a list
+ *     zeroed     both links NULL: a static object, kcalloc, "= {0}"
+ *
+ * Anything else is taken as linked.  Linking a node that is still on a
+ * list would splice two lists together, or cut its neighbours out of its
+ * list, and the damage would show far from the bug; so every insertion
+ * checks the node first and panics ("list_push_back: node ... is still on
+ * a list"), as Linux's DEBUG_LIST does.  Removing a node that is on no
+ * list panics too, instead of following a NULL or poisoned link.  A node
+ * in uninitialised memory (a local variable, kmalloc) holds leftovers:
+ * call list_node_init before linking it.
  *
  * Allocation pattern: none.  The list never allocates or frees; the owner
  * of the objects does (see list_clear for dropping an owning list).  That
@@ -83,9 +96,10 @@ struct list {
 	}
 
 void list_init(struct list *l);
-/* Marks a node as on no list (poisoned links). */
+/* Marks a node as on no list (poisoned links): needed before the first
+ * link unless the node is in zeroed memory. */
 void list_node_init(struct list_node *n);
-/* True if the node is on a list (its links are not poisoned). */
+/* False if the node is on no list (poisoned or zeroed, see above). */
 bool list_node_is_linked(const struct list_node *n);
 
 size_t list_len(const struct list *l);
@@ -97,16 +111,18 @@ struct list_node *list_back(const struct list *l);
 struct list_node *list_next(const struct list *l, const struct list_node *n);
 struct list_node *list_prev(const struct list *l, const struct list_node *n);
 
-/* Link n (which must not be on any list) at the front / the back. */
+/* Link n at the front / the back.  Panics if n is still on a list (is
+ * neither poisoned nor zeroed). */
 void list_push_front(struct list *l, struct list_node *n);
 void list_push_back(struct list *l, struct list_node *n);
-/* Link n just after / just before pos, a node on list l. */
+/* Link n just after / just before pos, a node on list l.  Panics if n is
+ * still on a list, or if pos is not on one. */
 void list_insert_after(struct list *l, struct list_node *pos,
 		       struct list_node *n);
 void list_insert_before(struct list *l, struct list_node *pos,
 			struct list_node *n);
-/* Unlink n, a node on list l, and poison it.  Panics if n is poisoned
- * (already removed). */
+/* Unlink n, a node on list l, and poison it.  Panics if n is on no list
+ * (poisoned: removed twice; or zeroed: never added). */
 void list_remove(struct list *l, struct list_node *n);
 /* Unlink and return the first / last node, or NULL if the list is empty. */
 struct list_node *list_pop_front(struct list *l);

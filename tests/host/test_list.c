@@ -146,7 +146,7 @@ TEST(list_iteration_both_ways_and_safe_removal)
 TEST(list_check_detects_broken_links)
 {
 	struct list l = LIST_INIT(l);
-	struct item a, b, c;
+	struct item a = {0}, b = {0}, c = {0};
 	list_push_back(&l, &a.link);
 	list_push_back(&l, &b.link);
 	list_push_back(&l, &c.link);
@@ -164,6 +164,98 @@ TEST(list_check_detects_broken_links)
 	EXPECT_PANIC("poisoned next link", list_check(&l));
 	b.link.next = &c.link;
 	list_check(&l);
+}
+
+/*
+ * A node may be linked only when it is on no list: poisoned (list_node_init,
+ * or removed) or zeroed (never touched).  Linking a node that is still on a
+ * list would tie two lists together, or cut its neighbours out of one, and
+ * break it far from the bug; here it panics at the insertion.
+ */
+TEST(list_linking_a_node_that_is_still_linked_panics)
+{
+	struct list l = LIST_INIT(l), other = LIST_INIT(other);
+	struct item a = {.value = 1}, b = {.value = 2}, c = {.value = 3};
+	list_node_init(&a.link);
+	list_node_init(&b.link);
+	list_node_init(&c.link);
+	list_push_back(&l, &a.link);
+	list_push_back(&l, &b.link);
+	list_push_back(&l, &c.link);
+	CHECK(list_node_is_linked(&b.link));
+
+	/* b is on l: on l again, or on another list */
+	EXPECT_PANIC("list_push_back: node", list_push_back(&l, &b.link));
+	EXPECT_PANIC("list_push_front: node", list_push_front(&l, &b.link));
+	EXPECT_PANIC("is still on a list", list_push_back(&other, &b.link));
+	EXPECT_PANIC("list_insert_after: node",
+		     list_insert_after(&l, &a.link, &c.link));
+	EXPECT_PANIC("list_insert_before: node",
+		     list_insert_before(&l, &c.link, &a.link));
+	EXPECT_PANIC("is still on a list",
+		     list_insert_after(&l, &b.link, &b.link));
+	/* the list head is not an object's node */
+	EXPECT_PANIC("is still on a list", list_push_back(&other, &l.head));
+	/* the refused insertions changed nothing */
+	int want[] = {1, 2, 3};
+	check_values(&l, want, 3);
+	check_values(&other, want, 0);
+
+	/* once removed, it may be linked again, anywhere */
+	list_remove(&l, &b.link);
+	list_push_front(&other, &b.link);
+	int want_l[] = {1, 3}, want_other[] = {2};
+	check_values(&l, want_l, 2);
+	check_values(&other, want_other, 1);
+}
+
+TEST(list_removing_a_node_that_is_not_linked_panics)
+{
+	struct list l = LIST_INIT(l);
+	struct item on = {.value = 1}, a, z = {0};
+	list_node_init(&on.link);
+	list_node_init(&a.link);
+	list_push_back(&l, &on.link);
+	/* never linked: poisoned, or zeroed */
+	EXPECT_PANIC("list_remove: node", list_remove(&l, &a.link));
+	EXPECT_PANIC("is not on a list", list_remove(&l, &z.link));
+	list_push_back(&l, &z.link);
+	list_remove(&l, &z.link);
+	EXPECT_PANIC("is not on a list", list_remove(&l, &z.link));
+	/* a position for an insertion must be on the list */
+	EXPECT_PANIC("list_insert_after: position",
+		     list_insert_after(&l, &z.link, &a.link));
+	EXPECT_PANIC("list_insert_before: position",
+		     list_insert_before(&l, &z.link, &a.link));
+	int want[] = {1};
+	check_values(&l, want, 1);
+	CHECK(!list_node_is_linked(&a.link));
+}
+
+/* Zeroed memory (a static object, kcalloc, "= {0}") is a node on no list,
+ * as a poisoned one is; any other content is taken as linked. */
+TEST(list_zeroed_nodes_are_unlinked)
+{
+	static struct item s;
+	struct item z = {0}, p;
+	list_node_init(&p.link);
+	CHECK(!list_node_is_linked(&s.link));
+	CHECK(!list_node_is_linked(&z.link));
+	CHECK(!list_node_is_linked(&p.link));
+	struct list l = LIST_INIT(l);
+	list_push_back(&l, &s.link);
+	list_push_back(&l, &z.link);
+	list_push_back(&l, &p.link);
+	CHECK(list_node_is_linked(&s.link));
+	list_check(&l);
+	list_clear(&l, list_node_init);
+	CHECK(!list_node_is_linked(&s.link));
+	/* half poisoned, or half zeroed: neither state, so refused */
+	struct item half = {0};
+	half.link.next = LIST_POISON_NEXT;
+	EXPECT_PANIC("is still on a list", list_push_back(&l, &half.link));
+	EXPECT_PANIC("is not on a list", list_remove(&l, &half.link));
+	CHECK(list_is_empty(&l));
 }
 
 /* ------------------------------------------------ randomized vs. a model */
