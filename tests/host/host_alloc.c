@@ -1,14 +1,29 @@
 /* host_alloc.c - see host_alloc.h. */
 #include "host_alloc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "panic.h"
 
-/* A header in front of each block remembers its layout and a magic value,
- * so a wrong-layout or double dealloc is caught as a panic. */
+/*
+ * A header in front of each block remembers its layout and a magic value,
+ * so a wrong-layout or double dealloc is caught as a panic.  The block
+ * from malloc holds padding (so the payload is aligned), the header, and
+ * the payload:
+ *
+ *     raw (from malloc)               p (returned)
+ *     |                               |
+ *     v                               v
+ *     +-------------+-----------------+--------------------+
+ *     | padding     | struct header   | payload            |
+ *     | < align     | size, align,    | layout.size bytes  |
+ *     |             | magic, raw      |                    |
+ *     +-------------+-----------------+--------------------+
+ *     \_______ sizeof(struct header) + align - 1 __/ at most
+ */
 #define LIVE_MAGIC 0x4c495645u /* "LIVE" */
 #define DEAD_MAGIC 0x44454144u /* "DEAD" */
 
@@ -26,9 +41,33 @@ static struct header *header_of(void *p)
 	return (struct header *)p - 1;
 }
 
+/*
+ * The bytes to ask malloc for, in *total: the header, the worst-case
+ * padding, and the payload.  False if that sum wraps around SIZE_MAX or
+ * exceeds HOST_ALLOC_MAX.  (A wrapped sum is a tiny malloc for a huge
+ * request, and the header and payload written past its end.)
+ */
+static bool raw_size(size_t size, size_t align, size_t *total)
+{
+	size_t header_and_padding;
+	if (__builtin_add_overflow(sizeof(struct header), align - 1,
+				   &header_and_padding))
+		return false;
+	if (__builtin_add_overflow(header_and_padding, size, total))
+		return false;
+	return *total <= HOST_ALLOC_MAX;
+}
+
 static void *host_alloc(struct allocator *self, struct layout layout)
 {
 	(void)self;
+	/* the header must be aligned too */
+	size_t align = layout.align < _Alignof(struct header)
+			       ? _Alignof(struct header)
+			       : layout.align;
+	size_t total;
+	if (!raw_size(layout.size, align, &total))
+		return NULL; /* cannot be met: out of memory, not a bug */
 	if (fail_all) {
 		injected = 1;
 		return NULL;
@@ -41,16 +80,15 @@ static void *host_alloc(struct allocator *self, struct layout layout)
 		}
 		fail_countdown--;
 	}
-	size_t align = layout.align < _Alignof(struct header)
-			       ? _Alignof(struct header)
-			       : layout.align;
-	/* room for the header before an aligned payload */
-	size_t pad = (sizeof(struct header) + align - 1) / align * align;
-	char *raw = malloc(pad + layout.size + align);
+	char *raw = malloc(total);
 	if (raw == NULL)
 		return NULL;
-	uintptr_t p =
-		((uintptr_t)raw + pad + align - 1) & ~(uintptr_t)(align - 1);
+	/* The first aligned address with room for the header below it.  It
+	 * lies at most align - 1 bytes past raw + sizeof(struct header), so
+	 * the payload ends inside the block, and nothing here wraps: every
+	 * address computed is inside the block malloc returned. */
+	uintptr_t p = ((uintptr_t)raw + sizeof(struct header) + align - 1) &
+		      ~(uintptr_t)(align - 1);
 	struct header *h = header_of((void *)p);
 	h->size = layout.size;
 	h->align = layout.align;

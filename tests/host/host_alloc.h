@@ -14,6 +14,16 @@
 
 #include "alloc.h"
 
+/*
+ * The most host_alloc asks malloc for at once: the payload plus its header
+ * and alignment padding.  A larger request (a huge size or alignment, such
+ * as kmalloc(SIZE_MAX - 39, 1)) returns NULL as if memory ran out; the sum
+ * is computed without wrapping.  1 GiB is more than any test needs, and
+ * far below the largest block AddressSanitizer's malloc will return
+ * instead of aborting the test.
+ */
+#define HOST_ALLOC_MAX ((size_t)1 << 30)
+
 extern struct allocator host_allocator;
 
 /* Number of blocks allocated and not yet freed. */
