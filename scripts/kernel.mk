@@ -8,10 +8,33 @@
 # How a stage is put together (the overlay):
 #   stages/1-*/stage.mk, ..., stages/N-*/stage.mk are read in order; each
 #   adds to (or filters) KERNEL_SOURCES, DEMO_SOURCES and TEST_SOURCES.
-#   A file name resolves to the newest stage folder that has it, down to
-#   stages/1-*, then common/.  Headers resolve the same way, through the
-#   order of the -I options.
+#   A file name (source, header, linker script) resolves to the newest
+#   stage folder that has it, down to stages/1-*, then common/.
+#
+# The resolved tree, build/<cc>/stage-N/src/: one relative symlink per
+# resolved name, and every file is compiled from there with -I pointing
+# there.  Why: `#include "x.h"` looks first in the including file's own
+# folder, so with -I options alone common/foo.c would get common/x.h even
+# in a stage that overrides x.h.  Compiled as src/foo.c, its own folder is
+# the resolved tree (GCC and Clang take the folder from the path as given,
+# they do not resolve the symlink), so every file of the stage sees the
+# same headers.  The links are relative, so a copy of the repository with
+# its build/ (cp -a) builds from the copy's own sources.  What the student
+# sees still names the real files: -ffile-prefix-map (one per link) maps
+# src/<name> back to stages/... or common/... in __FILE__ (panic messages,
+# test failures) and in the debug info gdb reads, and compiler messages
+# are rewritten the same way (src.sed).
+#
+# (.S files are preprocessed apart so their debug info does too, see below.)
+#
+# Rebuilds: every object depends on the compiler's flags (in cflags,
+# rewritten only when they change; they include the resolution, through
+# the prefix maps, so a header that starts or stops overriding another
+# rebuilds everything), on this file and on the stage.mk files; the
+# kernels on the linker's flags (ldflags).  The -MMD dependency files,
+# rewritten to name the real headers, rebuild the users of an edited one.
 
+KERNEL_MK := $(lastword $(MAKEFILE_LIST))
 STAGE ?= 1
 CC ?= gcc
 ifeq ($(origin CC),default)
@@ -59,15 +82,28 @@ endif
 resolve = $(or $(firstword $(wildcard $(addsuffix /$(1),$(SEARCH_DIRS)))),$(error stage $(STAGE): no file named $(1) in $(SEARCH_DIRS)))
 OUT := build/$(COMPILER)/stage-$(STAGE)$(OUT_SUFFIX)
 OBJ := $(OUT)/obj
+SRC := $(OUT)/src
+
+# What goes in the resolved tree: every source of the stage, every header
+# in its search folders (the newest of each name), the linker script.
+ALL_SOURCES := $(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES) $(BENCH_SOURCES))
+HEADERS := $(sort $(notdir $(wildcard $(addsuffix /*.h,$(SEARCH_DIRS)))))
+LINKED := $(sort $(ALL_SOURCES) $(HEADERS) linker.ld)
+RESOLVED := $(foreach f,$(LINKED),$(f)=$(call resolve,$(f)))
+path_of = $(patsubst $(1)=%,%,$(filter $(1)=%,$(RESOLVED)))
+# From $(SRC) back up to the top of the repository: ../../../../
+empty :=
+UP := $(subst $(empty) ,,$(foreach c,$(subst /, ,$(SRC)),../))
 
 CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
 	-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror $(TARGET_FLAGS) \
-	$(addprefix -I,$(SEARCH_DIRS)) \
+	-I$(SRC) \
 	-DSTAGE=$(STAGE) -DSTAGE_TITLE='"Stage $(STAGE): $(STAGE_TITLE)"' \
-	$(CFLAGS_SELFTEST)
-LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T $(call resolve,linker.ld)
+	$(CFLAGS_SELFTEST) \
+	$(foreach p,$(RESOLVED),-ffile-prefix-map=$(SRC)/$(p))
+LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T $(call path_of,linker.ld)
 
 obj = $(addprefix $(OBJ)/,$(addsuffix .o,$(basename $(1))))
 KERNEL_OBJS := $(call obj,$(KERNEL_SOURCES))
@@ -75,7 +111,9 @@ DEMO_OBJS := $(call obj,$(DEMO_SOURCES))
 TEST_OBJS := $(call obj,ktest.c $(TEST_SOURCES))
 BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 
-.PHONY: iso test-iso bench-iso tree kernels
+.PHONY: iso test-iso bench-iso tree kernels FORCE
+# A recipe that fails leaves no half-written target behind.
+.DELETE_ON_ERROR:
 iso: $(OUT)/stage-$(STAGE).iso
 test-iso: $(OUT)/stage-$(STAGE)-test.iso
 ifneq ($(BENCH_SOURCES),)
@@ -85,27 +123,81 @@ bench-iso:
 	@echo "stage $(STAGE) has no benchmark (no BENCH_SOURCES in its stage.mk)" >&2; exit 1
 endif
 kernels: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
+FORCE:
 
-# One pattern rule per source file: the object depends on the resolved path.
+# The text of $(1), single-quoted for the shell.
+shquote = '$(subst ','\'',$(1))'
+
+# $(OUT)/cflags: the compiler and its flags, rewritten only when they
+# change, so an object is rebuilt when they do (a new STAGE_TITLE, CC=...,
+# a header that now resolves elsewhere).  When they change, or a link is
+# missing, the resolved tree is brought up to date first: stale links
+# removed, each link (re)pointed at its file, and src.sed (link path ->
+# real path, for compiler messages) rewritten.
+$(OUT)/cflags: FORCE
+	@mkdir -p $(SRC); new=$@.$$$$; \
+	printf '%s\n' $(call shquote,$(CC) $(CFLAGS)) >$$new; \
+	if cmp -s $$new $@ && [ -f $(OUT)/src.sed ]; then stale=; else stale=1; fi; \
+	for n in $(LINKED); do [ -L $(SRC)/$$n ] || stale=1; done; \
+	if [ -n "$$stale" ]; then \
+		for l in $(SRC)/*; do \
+			case " $(LINKED) " in *" $${l##*/} "*) ;; *) rm -f "$$l" ;; esac; \
+		done; \
+		for p in $(RESOLVED); do \
+			ln -sfn $(UP)$${p#*=} $(SRC)/.$$$$ && mv -f $(SRC)/.$$$$ $(SRC)/$${p%%=*} || exit 1; \
+		done; \
+		printf '%s\n' $(foreach p,$(RESOLVED),$(call shquote,s|$(subst .,\.,$(SRC)/$(firstword $(subst =, ,$(p))))|$(call path_of,$(firstword $(subst =, ,$(p))))|g)) >$(OUT)/src.sed.$$$$; \
+		mv -f $(OUT)/src.sed.$$$$ $(OUT)/src.sed; \
+	fi; \
+	if cmp -s $$new $@; then rm -f $$new; else mv -f $$new $@; fi
+
+# write_if_changed TEXT: the target holds TEXT; rewritten only if it differs.
+write_if_changed = mkdir -p $(@D); printf '%s\n' $(call shquote,$(1)) >$@.$$$$; \
+	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+
+$(OUT)/ldflags: FORCE
+	@$(call write_if_changed,$(LD) $(LDFLAGS))
+
+# One rule per source file: the object depends on the resolved file, and
+# is compiled from its link.  Compiler messages go through src.sed, so
+# they name stages/... or common/..., the file to open and fix (in colour
+# when make's output is a terminal).  So does the -MMD dependency file:
+# it names the real headers, so editing one rebuilds its users, and make
+# never looks at the links themselves (they are only remade, by the cflags
+# recipe above, before anything is compiled).
+#
+# A .S file is preprocessed first, to obj/<name>.s with its line markers
+# rewritten by src.sed too, then assembled: the assemblers (GNU as, LLVM's)
+# take the debug info's file name from those markers, and do not apply a
+# -ffile-prefix-map to them.
+COLOR = $$color
+DEPS = -MMD -MP -MT $@ -MF $(@:.o=.d.new)
+real_deps = sed -f $(OUT)/src.sed $(@:.o=.d.new) >$(@:.o=.d) && rm -f $(@:.o=.d.new)
+compile_c = $(CC) $(CFLAGS) $(COLOR) $(DEPS) -c $(SRC)/$(1) -o $@ && $(real_deps)
+compile_S = $(CC) $(CFLAGS) $(COLOR) $(DEPS) -E $(SRC)/$(1) -o $(@:.o=.i) \
+	&& sed -f $(OUT)/src.sed $(@:.o=.i) >$(@:.o=.s) && rm -f $(@:.o=.i) \
+	&& $(CC) $(TARGET_FLAGS) -g $(COLOR) -c $(@:.o=.s) -o $@ && $(real_deps)
 define compile_rule
-$(call obj,$(1)): $(call resolve,$(1)) | $(OBJ)
-	@echo "  CC [$(COMPILER)] $$<"
-	@$(CC) $(CFLAGS) -MMD -MP -c $$< -o $$@
+$(call obj,$(1)): $(call path_of,$(1)) $(OUT)/cflags $(KERNEL_MK) $(addsuffix /stage.mk,$(STAGE_DIRS)) | $(OBJ)
+	@echo "  CC [$(COMPILER)] $(call path_of,$(1))"
+	@color=$$$$([ -t 2 ] && echo -fdiagnostics-color=always); \
+	{ $$(call compile_$(if $(filter %.S,$(1)),S,c),$(1)); } 2>$$@.err; status=$$$$?; \
+		sed -f $(OUT)/src.sed $$@.err >&2; rm -f $$@.err; exit $$$$status
 endef
-$(foreach s,$(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES) $(BENCH_SOURCES)),$(eval $(call compile_rule,$(s))))
+$(foreach s,$(ALL_SOURCES),$(eval $(call compile_rule,$(s))))
 
 $(OBJ):
 	@mkdir -p $@
 
-$(OUT)/kernel.elf: $(KERNEL_OBJS) $(DEMO_OBJS) $(call resolve,linker.ld)
+$(OUT)/kernel.elf: $(KERNEL_OBJS) $(DEMO_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(DEMO_OBJS)
 
-$(OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(call resolve,linker.ld)
+$(OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS)
 
-$(OUT)/bench-kernel.elf: $(KERNEL_OBJS) $(BENCH_OBJS) $(call resolve,linker.ld)
+$(OUT)/bench-kernel.elf: $(KERNEL_OBJS) $(BENCH_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BENCH_OBJS)
 
@@ -127,27 +219,33 @@ $(OUT)/iso-stage-$(STAGE)-test/boot/kernel.elf: $(OUT)/test-kernel.elf
 $(OUT)/iso-stage-$(STAGE)-bench/boot/kernel.elf: $(OUT)/bench-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 
-# The resolved tree: exactly the files this stage's kernels are built from
-# (sources, the headers they include, the linker script) and the stage's
-# own stage.mk, flat, as a student would read them.  `make diff` compares
-# two such trees, so it shows what a lesson adds, changes and drops.
+# build/tree/stage-N: exactly the files this stage's kernels are built
+# from (sources, the headers they include, the linker script) and the
+# stage's own stage.mk, flat, as a student would read them: copies of
+# what $(SRC) links to.  `make diff` compares two such trees, so it shows
+# what a lesson adds, changes and drops.
 TREE := build/tree/stage-$(STAGE)
-ALL_SOURCES := $(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES) $(BENCH_SOURCES))
 tree: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 	@rm -rf $(TREE) && mkdir -p $(TREE)
-	@cp $(foreach s,$(ALL_SOURCES),$(call resolve,$(s))) $(TREE)/
-	@for f in $$(cat $(OBJ)/*.d | tr ' \\' '\n\n' | grep -E '^(common|stages)/[^:]+\.h$$' | sort -u); do \
+	@cp $(foreach f,$(ALL_SOURCES) linker.ld,$(call path_of,$(f))) $(TREE)/
+	@for f in $$(cat $(patsubst %.o,%.d,$(sort $(KERNEL_OBJS) $(DEMO_OBJS) $(TEST_OBJS) $(BENCH_OBJS))) 2>/dev/null \
+		| tr ' \\' '\n\n' | grep -E '^[^/:][^:]*\.h$$' | sort -u); do \
 		cp $$f $(TREE)/; done
-	@cp $(call resolve,linker.ld) $(lastword $(STAGE_DIRS_OLDEST_FIRST))/stage.mk $(TREE)/
+	@cp $(lastword $(STAGE_DIRS_OLDEST_FIRST))/stage.mk $(TREE)/
 	@echo "stage $(STAGE) sources in $(TREE)"
 
+# For editors: each source's real path, compiled as the build does (from
+# its link in the resolved tree).  Rewritten when the repository moves.
+$(OUT)/directory: FORCE
+	@$(call write_if_changed,$(CURDIR))
+
 compile_commands.json: $(OUT)/compile_commands.json
-$(OUT)/compile_commands.json: scripts/kernel.mk $(foreach d,$(STAGE_DIRS),$(d)/stage.mk)
-	@mkdir -p $(OUT)
+$(OUT)/compile_commands.json: $(KERNEL_MK) $(addsuffix /stage.mk,$(STAGE_DIRS)) $(OUT)/cflags $(OUT)/directory
 	@{ echo '['; sep=''; \
-	  for s in $(foreach s,$(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES)),$(call resolve,$(s))); do \
+	  for s in $(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES)); do \
+	    p=; for r in $(RESOLVED); do [ "$${r%%=*}" = "$$s" ] && p=$${r#*=}; done; \
 	    printf '%s  {"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-	      "$$sep" "$(CURDIR)" "$$s" "$(CC)" "$(subst ",\\\",$(CFLAGS))" "$$s"; sep=$$(printf ',\n'); \
+	      "$$sep" "$(CURDIR)" "$$p" "$(CC)" "$(subst ",\\\",$(CFLAGS))" "$(SRC)/$$s"; sep=$$(printf ',\n'); \
 	  done; echo; echo ']'; } > $@
 
 -include $(wildcard $(OBJ)/*.d)
