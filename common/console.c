@@ -11,9 +11,10 @@
 /* The console's state and the lock guarding it, side by side. */
 static struct {
 	struct spinlock lock;
-	bool panicking; /* set once by panic: bypass the lock from then on */
-	bool mid_line;	/* the last character written was not a newline */
-} console = {SPINLOCK_INIT("console lock"), false, false};
+	bool panicking;	  /* set once by panic: bypass the lock from then on */
+	bool mid_line;	  /* the last character written was not a newline */
+	uint64_t written; /* characters written since boot; only grows */
+} console = {SPINLOCK_INIT("console lock"), false, false, 0};
 
 static void sink(void *ctx, const char *s, size_t n)
 {
@@ -23,6 +24,12 @@ static void sink(void *ctx, const char *s, size_t n)
 	serial_write(s, n);
 	vga_write(s, n);
 	console.mid_line = s[n - 1] != '\n';
+	console.written += n;
+}
+
+uint64_t console_chars_written(void)
+{
+	return console.written;
 }
 
 void console_init(void)

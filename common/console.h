@@ -12,6 +12,7 @@
 #define CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vga.h"
 
@@ -28,12 +29,20 @@ __attribute__((format(printf, 2, 3))) int kprintf_color(enum vga_color fg,
 /* Ends the current line if something was printed on it. */
 void console_start_line(void);
 
+/* Characters written since boot: a caller can tell whether anything was
+ * printed between two points (the test runner does, to keep its result
+ * lines whole). */
+uint64_t console_chars_written(void);
+
 /*
- * For panic: stops honouring the lock so the panic message always gets out,
- * even when the panic happened while the lock was held.
+ * For a fatal path (panic, an exception report): takes the console for
+ * itself by no longer honouring the lock, so the report always gets out,
+ * even when the failure happened while the lock was held (inside a
+ * kprintf, say).  Starts a fresh line and switches VGA to white on red.
  */
 void console_panic_mode(void);
-/* For the test runner after a should-panic test: back to normal. */
+/* For the test runner after a failed or should-panic test: back to
+ * normal (the runner has released the locks the test held). */
 void console_reset(void);
 
 /* Runs fn(arg) with the console lock held (interrupts off); for the

@@ -92,6 +92,8 @@ void idt_init(void)
 
 void irq_set(int irq, irq_handler handler)
 {
+	if (irq < 0 || irq >= 16)
+		panic("irq_set: no IRQ %d (the PICs have IRQs 0-15)", irq);
 	irq_handlers[irq] = handler;
 	pic_unmask(irq);
 }
@@ -101,9 +103,15 @@ static bool in_guard_page(uint64_t addr)
 	return addr >= (uint64_t)stack_guard && addr < (uint64_t)stack_bottom;
 }
 
+/*
+ * A CPU exception in the kernel is fatal: report it and panic.  The fault
+ * may have hit while the console lock was held (inside a kprintf, say), so
+ * the report takes the console for itself first, as panic() does; waiting
+ * for the lock would only end in "deadlock" and lose the report.
+ */
 __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 {
-	console_start_line();
+	console_panic_mode();
 	kprintf("EXCEPTION: %s (vector %lu, error code 0x%lx)\n",
 		exception_name(f->vector), f->vector, f->error_code);
 	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip,

@@ -1,7 +1,7 @@
 /*
  * ktest.c - the in-kernel test runner (see ktest.h).
  *
- * A test kernel's kernel_main is ktest_main below: it walks the .ktests
+ * A test kernel's kernel_main is the one below: it walks the .ktests
  * section the KTEST macros filled and runs each test.  A failure or an
  * expected panic must get back here from deep inside the test (or from an
  * exception handler on another stack), so each test runs under
@@ -21,27 +21,42 @@
 #include "mem.h"
 #include "panic.h"
 #include "panic_hook.h"
+#include "pic.h"
 #include "qemu.h"
 #include "spinlock.h"
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
+extern const ktest_reset_fn __start_ktest_resets[], __stop_ktest_resets[];
 
 static struct {
-	const struct ktest *current;
-	void *jmp[5]; /* __builtin_setjmp buffer: five words */
-	char reason[256];
-	bool panicked; /* the jump back came from an expected panic */
+	const struct ktest *current; /* the running test; NULL outside one */
+	size_t number, total;	     /* current is test `number` of `total` */
+	uint64_t prefix_end; /* console_chars_written() after the prefix */
+	void *jmp[5];	     /* __builtin_setjmp buffer: five words */
+	char reason[256];    /* why the current test failed */
+	bool panicked;	     /* the jump back came from an expected panic */
 	int passed, failed;
 } runner;
 
+static void on_panic(const char *msg);
+/* Overrides panic.c's weak hook: in place before the first instruction. */
+panic_hook_fn panic_hook = on_panic;
+
+/* Writes "file:line: " and then the message into runner.reason, cut to
+ * fit (ksnprintf returns the length it wanted, which may exceed the
+ * buffer: it is clamped before being used as an offset). */
 void ktest_fail(const char *file, int line, const char *fmt, ...)
 {
+	if (runner.current == NULL)
+		panic("ktest_fail outside a test (%s:%d)", file, line);
 	int n = ksnprintf(runner.reason, sizeof runner.reason, "%s:%d: ", file,
 			  line);
+	size_t used = n < 0 ? 0 : (size_t)n;
+	if (used > sizeof runner.reason - 1)
+		used = sizeof runner.reason - 1;
 	va_list ap;
 	va_start(ap, fmt);
-	kvsnprintf(runner.reason + n, sizeof runner.reason - (size_t)n, fmt,
-		   ap);
+	kvsnprintf(runner.reason + used, sizeof runner.reason - used, fmt, ap);
 	va_end(ap);
 	__builtin_longjmp(runner.jmp, 1);
 }
@@ -49,7 +64,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 static void finish(void)
 {
 	kprintf("ktest: %d passed, %d failed\n", runner.passed, runner.failed);
-	qemu_exit(runner.failed == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+	bool all = runner.failed == 0 && (size_t)runner.passed == runner.total;
+	qemu_exit(all ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
 }
 
 static bool contains(const char *haystack, const char *needle)
@@ -61,48 +77,94 @@ static bool contains(const char *haystack, const char *needle)
 	return n == 0;
 }
 
-/* Called by panic() after it printed the message. */
+/* Called by panic() after it printed the message; does not return. */
 static void on_panic(const char *msg)
 {
 	const struct ktest *t = runner.current;
-	spin_release_all(); /* the locks the panicking code held */
-	console_reset();
-	if (t != NULL && t->expected_panic != NULL &&
-	    contains(msg, t->expected_panic)) {
-		runner.panicked = true;
-		__builtin_longjmp(runner.jmp, 1);
+	if (t == NULL) {
+		/* at boot, or in the runner itself: nothing to resume */
+		kprintf("ktest: panic outside any test: %s\n", msg);
+		qemu_exit(QEMU_EXIT_FAILURE);
 	}
-	if (t != NULL) {
-		kprintf("%s... [failed] unexpected panic: %s\n", t->name, msg);
-		runner.failed++;
-	}
-	finish();
+	runner.panicked =
+		t->expected_panic != NULL && contains(msg, t->expected_panic);
+	if (!runner.panicked)
+		ksnprintf(runner.reason, sizeof runner.reason,
+			  "unexpected panic: %s", msg);
+	__builtin_longjmp(runner.jmp, 1);
 }
 
-/* Runs one test; returns 0 if it passed. */
-static int run_one(const struct ktest *t)
+static void print_prefix(const struct ktest *t)
+{
+	kprintf("ktest [%zu/%zu] %s... ", runner.number, runner.total, t->name);
+	runner.prefix_end = console_chars_written();
+}
+
+/* Ends the result line "ktest [i/N] name... [status] detail", on a line
+ * of its own if the test printed anything after the prefix. */
+static void print_result(const struct ktest *t, const char *status,
+			 const char *detail)
+{
+	if (console_chars_written() != runner.prefix_end) {
+		console_start_line();
+		print_prefix(t);
+	}
+	kprintf("[%s]%s%s\n", status, detail[0] != '\0' ? " " : "", detail);
+}
+
+/* After a test that ended by a jump: the machine back in order. */
+static void recover(void)
+{
+	cli();		       /* a test may have enabled interrupts */
+	spin_release_all();    /* the locks it held when it stopped */
+	console_reset();       /* a panic took the console for itself */
+	pic_end_all_service(); /* an IRQ handler that stopped sent no EOI */
+}
+
+/* After a failed test: what it left half done is forgotten. */
+static void reset_after_failure(void)
+{
+	for (const ktest_reset_fn *r = __start_ktest_resets;
+	     r < __stop_ktest_resets; r++)
+		(*r)(); /* KTEST_RESET: e.g. the heap emptied */
+}
+
+/* Runs one test and prints its result line; returns true if it passed. */
+static bool run_one(const struct ktest *t)
 {
 	runner.current = t;
 	runner.panicked = false;
-	kprintf("%s... ", t->name);
+	runner.reason[0] = '\0';
+	print_prefix(t);
 	if (__builtin_setjmp(runner.jmp) == 0) {
 		t->fn();
+		runner.current = NULL;
 		cli(); /* a test may have enabled interrupts */
 		if (t->expected_panic != NULL) {
-			kprintf("[failed] expected a panic containing \"%s\"\n",
-				t->expected_panic);
-			return 1;
+			ksnprintf(runner.reason, sizeof runner.reason,
+				  "expected a panic containing \"%s\"",
+				  t->expected_panic);
+		} else if (spin_n_held != 0) {
+			ksnprintf(runner.reason, sizeof runner.reason,
+				  "returned holding %s", spin_held[0]->name);
+			recover();
+		} else {
+			print_result(t, "ok", "");
+			return true;
 		}
-		kprintf("[ok]\n");
-		return 0;
+		print_result(t, "failed", runner.reason);
+		reset_after_failure();
+		return false;
 	}
-	cli();
+	runner.current = NULL;
+	recover();
 	if (runner.panicked) {
-		kprintf("%s... [ok] (panicked as expected)\n", t->name);
-		return 0;
+		print_result(t, "ok", "(panicked as expected)");
+		return true;
 	}
-	kprintf("[failed] %s\n", runner.reason);
-	return 1;
+	print_result(t, "failed", runner.reason);
+	reset_after_failure();
+	return false;
 }
 
 /* Source order: the linker's order differs between compilers. */
@@ -135,15 +197,14 @@ void kernel_main(const struct boot_info *boot)
 			order[j] = order[j - 1];
 		order[j] = t;
 	}
+	runner.total = n;
 	kprintf("ktest: running %zu tests\n", n);
-	panic_hook = on_panic;
 	for (size_t i = 0; i < n; i++) {
-		const struct ktest *t = order[i];
-		if (run_one(t) == 0)
+		runner.number = i + 1;
+		if (run_one(order[i]))
 			runner.passed++;
 		else
 			runner.failed++;
 	}
-	runner.current = NULL;
 	finish();
 }

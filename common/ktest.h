@@ -4,20 +4,46 @@
  *   KTEST(heap_simple_allocation) {
  *       KT_ASSERT_EQ(*box, 41);
  *   }
- *   KTEST_SHOULD_PANIC(box_on_null_allocator, "allocation error: size 4, align
- * 4") { box_new(41);
+ *   KTEST_SHOULD_PANIC(box_on_null_allocator,
+ *                      "allocation error: size 4, align 4") {
+ *       box_new(41);
  *   }
  *
  * Tests register themselves: each macro puts a descriptor in the
  * .ktests linker section, so there is no hand-kept list.  A test kernel
- * runs them in source order (by file name, then line), prints `name... [ok]` or
- * `name... [failed] reason`, then `ktest: N passed, N failed` and leaves QEMU
- * through the isa-debug-exit device (0x10: all passed, 0x11: something failed).
+ * runs them in source order (by file name, then line) and prints
  *
+ *   ktest: running 13 tests
+ *   ktest [1/13] stack_grows_down... [ok]
+ *   ktest [2/13] null_write_is_a_page_fault... [ok] (panicked as expected)
+ *   ktest [3/13] some_test... [failed] file.c:12: a == b: 0x1 != 0x2
+ *   ...
+ *   ktest: 12 passed, 1 failed
+ *
+ * and leaves QEMU through the isa-debug-exit device (0x10: all passed,
+ * 0x11: something failed).  A result line always starts a line of its own
+ * and carries the test's number: when the test printed something after
+ * "ktest [i/N] name... ", the result goes on a fresh line with the prefix
+ * repeated.  scripts/run-tests reads only whole lines of that form, expects
+ * tests 1..N each exactly once, and checks them against the summary, so
+ * output a test prints cannot pass for a result.
+ *
+ * A failure is one failure: the reason is printed and the next test runs.
  * A should-panic test passes only when a panic whose message contains the
- * expected text happens; the runner then resumes with the next test.  A
- * CPU exception in a should-panic test panics with the exception's report,
- * so KTEST_SHOULD_PANIC(x, "PAGE FAULT") tests for a page fault.
+ * expected text happens.  A CPU exception panics with the exception's
+ * report, so KTEST_SHOULD_PANIC(x, "PAGE FAULT") tests for a page fault.
+ * A panic outside any test (at boot, say) exits QEMU with the failure code
+ * at once.
+ *
+ * After a test that ended by a jump (a failed assertion, a panic), the
+ * runner puts the machine back in order before the next test: it releases
+ * the locks the test held, gives the console back and ends any IRQ still
+ * in service.  After a FAILED test it also calls every function
+ * registered with KTEST_RESET, a subsystem's "forget what that test left
+ * behind" (the heap tests register one that empties the heap, since the
+ * jump skipped the test's scope-end cleanups).  An expected panic is part
+ * of the test's design, so its state is left for the test's author (a
+ * should-panic test may leave something for the next test to check).
  */
 #ifndef KTEST_H
 #define KTEST_H
@@ -41,6 +67,13 @@ struct ktest {
 
 #define KTEST(name) KTEST_DEFINE_(name, 0)
 #define KTEST_SHOULD_PANIC(name, expected) KTEST_DEFINE_(name, expected)
+
+/* KTEST_RESET(fn): run fn() after every failed test. */
+typedef void (*ktest_reset_fn)(void);
+#define KTEST_RESET(fn)                                                        \
+	static const ktest_reset_fn ktest_reset_##fn                           \
+		__attribute__((used, section(".ktest_resets"), aligned(8))) =  \
+			fn
 
 /* Fails the running test with a reason and moves on to the next. */
 __attribute__((noreturn, format(printf, 3, 4))) void

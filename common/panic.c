@@ -1,9 +1,12 @@
 /*
  * panic.c - stop the machine and say why.
  *
- * A test kernel installs a panic hook: the hook decides whether the panic
- * was the one a should-panic test expected (and resumes with the next
- * test), or a failure (reported, and QEMU exits with the failure code).
+ * A test kernel has a panic hook (ktest.c defines panic_hook, which
+ * overrides the weak empty one here, so it is in place from the first
+ * instruction): the hook decides whether the panic was the one a
+ * should-panic test expected (and resumes with the next test), or a
+ * failure (reported; QEMU exits with the failure code once the tests are
+ * done, or at once if no test was running).
  */
 #include "panic.h"
 
@@ -14,7 +17,7 @@
 #include "format.h"
 #include "panic_hook.h"
 
-panic_hook_fn panic_hook;
+__attribute__((weak)) panic_hook_fn panic_hook = 0;
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {

@@ -59,6 +59,22 @@ void pic_eoi(int irq)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
+static uint8_t in_service(uint16_t cmd_port)
+{
+	outb(cmd_port, 0x0b); /* OCW3: next read returns the in-service reg. */
+	return inb(cmd_port);
+}
+
+void pic_end_all_service(void)
+{
+	/* A non-specific EOI ends the highest-priority IRQ in service; at
+	 * most eight can be in service on each PIC. */
+	for (int i = 0; i < 8 && in_service(PIC2_CMD) != 0; i++)
+		outb(PIC2_CMD, PIC_EOI);
+	for (int i = 0; i < 8 && in_service(PIC1_CMD) != 0; i++)
+		outb(PIC1_CMD, PIC_EOI);
+}
+
 bool pic_is_spurious(int irq)
 {
 	if (irq != 7 && irq != 15)

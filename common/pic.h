@@ -14,6 +14,10 @@ void pic_init(void);
 void pic_unmask(int irq);
 void pic_mask(int irq);
 void pic_eoi(int irq);
+/* Ends every IRQ still in service.  For recovery only: a handler that
+ * panicked never sent its EOI, and until one is sent the PIC delivers no
+ * IRQ of that priority or lower again. */
+void pic_end_all_service(void);
 /* True for an IRQ 7 or 15 that the PIC does not have in service: a
  * spurious interrupt, which must not be acknowledged (see idt.c). */
 bool pic_is_spurious(int irq);

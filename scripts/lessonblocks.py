@@ -9,6 +9,7 @@ followed on the very next line by a fenced block:
     ```
 
 SOURCE is one word (no spaces): `stage-N` for a demo kernel's log,
+`stage-N-test` for the test kernel's (GCC, plain boot),
 `compile-fail/<case>.<cc>` for a saved compiler output.
 
 The rules, and what is reported as an error instead of being guessed at:

@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "pic.h"
 #include "sections.h"
+#include "spinlock.h"
 #include "stack_demo.h"
 
 static volatile uintptr_t local_addr;
@@ -165,6 +166,59 @@ KTEST_SHOULD_PANIC(stack_overflow_hits_the_guard_page,
 		   "DOUBLE FAULT: kernel stack overflow")
 {
 	recurse(0);
+}
+
+/* The same overflow, printing its depth at every level: the fault comes
+ * inside kprintf, with the console lock held.  The report must still be
+ * the guard-page diagnosis (the exception takes the console for itself),
+ * not "deadlock: console lock is already held". */
+static __attribute__((noinline)) uint64_t recurse_printing(uint64_t n)
+{
+	volatile char frame[256];
+	frame[0] = (char)n;
+	kprintf("depth %lu\n", (unsigned long)n);
+	if (n == depth_limit)
+		return 0;
+	return recurse_printing(n + 1) + (uint64_t)frame[0];
+}
+
+KTEST_SHOULD_PANIC(stack_overflow_while_printing_is_reported,
+		   "DOUBLE FAULT: kernel stack overflow (CR2 0x")
+{
+	recurse_printing(0);
+}
+
+/* A fault inside kprintf itself (it reads the string at 0x10, in the
+ * unmapped null page) while it holds the console lock. */
+KTEST_SHOULD_PANIC(fault_while_printing_is_reported,
+		   "PAGE FAULT at 0x0000000000000010 (not present, read)")
+{
+	kprintf("%s\n", (const char *)(uintptr_t)0x10);
+}
+
+/* The lock checks its own use, as xv6's does. */
+static struct spinlock test_lock = SPINLOCK_INIT("test lock");
+
+KTEST_SHOULD_PANIC(unlocking_a_lock_not_held_is_reported,
+		   "spinlock: test lock released but not held")
+{
+	spin_unlock_irqrestore(&test_lock, 0);
+}
+
+KTEST_SHOULD_PANIC(holding_too_many_locks_is_reported,
+		   "more than 8 locks held at once")
+{
+	static struct spinlock locks[SPIN_MAX_HELD + 1];
+	for (int i = 0; i <= SPIN_MAX_HELD; i++) {
+		locks[i] = (struct spinlock)SPINLOCK_INIT("one of many");
+		spin_lock_irqsave(&locks[i]);
+	}
+}
+
+KTEST_SHOULD_PANIC(irq_set_refuses_an_irq_the_pics_do_not_have,
+		   "irq_set: no IRQ 16")
+{
+	irq_set(16, NULL);
 }
 
 KTEST_SHOULD_PANIC(null_write_is_a_page_fault,

@@ -243,6 +243,7 @@ KTEST(list_intrusive_both_ways)
 	struct list l = LIST_INIT(l);
 	for (int i = 0; i < 5; i++) {
 		items[i].value = i;
+		list_node_init(&items[i].link); /* the stack holds leftovers */
 		list_push_back(&l, &items[i].link);
 	}
 	list_remove(&l, &items[2].link);
@@ -263,6 +264,7 @@ KTEST_SHOULD_PANIC(list_remove_twice_panics, "list_remove: node")
 {
 	struct item a;
 	struct list l = LIST_INIT(l);
+	list_node_init(&a.link);
 	list_push_back(&l, &a.link);
 	list_remove(&l, &a.link);
 	list_remove(&l, &a.link);

@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #define MAX_TESTS 512
@@ -31,10 +32,15 @@ void harness_register(const char *name, test_fn fn)
 
 void harness_fail(const char *file, int line, const char *fmt, ...)
 {
+	/* snprintf returns the length it wanted, which can exceed the
+	 * buffer: clamp it before it becomes an offset. */
 	int n = snprintf(fail_msg, sizeof fail_msg, "%s:%d: ", file, line);
+	size_t used = n < 0 ? 0 : (size_t)n;
+	if (used > sizeof fail_msg - 1)
+		used = sizeof fail_msg - 1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(fail_msg + n, sizeof fail_msg - (size_t)n, fmt, ap);
+	vsnprintf(fail_msg + used, sizeof fail_msg - used, fmt, ap);
 	va_end(ap);
 	longjmp(test_jmp, 1);
 }
@@ -54,27 +60,45 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	harness_fail(file, line, "unexpected panic: %s", harness_panic_msg);
 }
 
+static bool selected(int i, const char *filter)
+{
+	return filter == NULL || strstr(tests[i].name, filter) != NULL;
+}
+
+/*
+ * Prints the same report as the kernel's test runner (see ktest.h), which
+ * scripts/run-tests checks line by line against the summary:
+ *   test: running N tests
+ *   test [i/N] name... [ok]          (one whole line, after the test ran)
+ *   test [i/N] name... [failed] file:line: reason
+ *   P passed, F failed
+ */
 int main(int argc, char **argv)
 {
 	/* An optional argument runs only the tests whose name contains it. */
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	static int passed, failed, i; /* static: they survive longjmp */
+	static int passed, failed, total, i, number; /* survive longjmp */
+	for (i = 0; i < n_tests; i++)
+		total += selected(i, filter);
+	printf("test: running %d tests\n", total);
+	fflush(stdout);
 	for (i = 0; i < n_tests; i++) {
-		if (filter != NULL && strstr(tests[i].name, filter) == NULL)
+		if (!selected(i, filter))
 			continue;
-		printf("%s... ", tests[i].name);
-		fflush(stdout);
+		number++;
 		harness_panic_jmp = NULL;
 		if (setjmp(test_jmp) == 0) {
 			tests[i].fn();
-			printf("[ok]\n");
+			printf("test [%d/%d] %s... [ok]\n", number, total,
+			       tests[i].name);
 			passed++;
 		} else {
-			printf("[failed] %s\n", fail_msg);
+			printf("test [%d/%d] %s... [failed] %s\n", number,
+			       total, tests[i].name, fail_msg);
 			failed++;
 		}
 		fflush(stdout);
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("test: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -6,8 +6,9 @@
  *   EXPECT_PANIC("allocation error: size 4", statement);
  *
  * Tests register themselves (a constructor per TEST), run in file order,
- * and print `name... [ok]` or `name... [failed] file:line: reason`.  The
- * binary ends with `N passed, N failed` and exits 1 if anything failed.
+ * and print `test [i/N] name... [ok]` or `test [i/N] name... [failed]
+ * file:line: reason`, the kernel runner's format (ktest.h).  The binary
+ * ends with `test: P passed, F failed` and exits 1 if anything failed.
  *
  * The first lines of a test file name what it links and includes:
  *   // sources: common/format.c stages/3-null-allocator/alloc.c

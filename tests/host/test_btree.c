@@ -367,7 +367,7 @@ TEST(btree_allocation_failure_injection)
 			break;
 		CHECK(k < 2000);
 	}
-	printf("(%zu failure points) ", k);
+	printf("(%zu failure points)\n", k);
 	CHECK(k > 20); /* the sequence did allocate many nodes */
 }
 
