@@ -103,6 +103,21 @@ static bool in_guard_page(uint64_t addr)
 	return addr >= (uint64_t)stack_guard && addr < (uint64_t)stack_bottom;
 }
 
+/* A page fault's error code in words (the bits: PF_* in idt.h). */
+static const char *pf_cause(uint64_t err)
+{
+	return err & PF_PRESENT ? "protection violation" : "not present";
+}
+
+static const char *pf_access(uint64_t err)
+{
+	if (err & PF_INSTR)
+		return "instruction fetch";
+	if (err & PF_WRITE)
+		return "write";
+	return "read";
+}
+
 /*
  * A CPU exception in the kernel is fatal: report it and panic.  The fault
  * may have hit while the console lock was held (inside a kprintf, say), so
@@ -118,19 +133,13 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 		f->rsp, f->rflags);
 
 	if (f->vector == 14) {
+		uint64_t err = f->error_code;
 		uint64_t cr2 = read_cr2();
-		const char *cause = f->error_code & PF_PRESENT
-					    ? "protection violation"
-					    : "not present";
-		const char *access = f->error_code & PF_INSTR
-					     ? "instruction fetch"
-				     : f->error_code & PF_WRITE ? "write"
-								: "read";
-		const char *mode = f->error_code & PF_USER ? "user" : "kernel";
+		const char *cause = pf_cause(err);
+		const char *access = pf_access(err);
 		kprintf("    CR2 0x%016lx: %s, %s, %s mode%s\n", cr2, cause,
-			access, mode,
-			f->error_code & PF_RESERVED ? ", reserved bit set"
-						    : "");
+			access, err & PF_USER ? "user" : "kernel",
+			err & PF_RESERVED ? ", reserved bit set" : "");
 		panic("PAGE FAULT at 0x%016lx (%s, %s)", cr2, cause, access);
 	}
 	if (f->vector == 8) {
@@ -143,8 +152,7 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 			cr2);
 		if (in_guard_page(cr2))
 			panic("DOUBLE FAULT: kernel stack overflow (CR2 0x%lx "
-			      "is "
-			      "in the guard page below the stack)",
+			      "is in the guard page below the stack)",
 			      cr2);
 		panic("DOUBLE FAULT");
 	}

@@ -1,24 +1,30 @@
 /*
  * ktest.h - the in-kernel test runner.
  *
- *   KTEST(heap_simple_allocation) {
- *       KT_ASSERT_EQ(*box, 41);
+ *   KTEST(simple_allocation)
+ *   {
+ *           AUTO_BOX(box_int) a = box_int_new(41);
+ *           KT_ASSERT_EQ(*a.ptr, 41);
  *   }
- *   KTEST_SHOULD_PANIC(box_on_null_allocator,
- *                      "allocation error: size 4, align 4") {
- *       box_new(41);
+ *
+ *   KTEST_SHOULD_PANIC(array_larger_than_the_heap,
+ *                      "allocation error: size 200000, align 8")
+ *   {
+ *           kcalloc_or_panic(25000, 8, 8);
  *   }
  *
  * Tests register themselves: each macro puts a descriptor in the
  * .ktests linker section, so there is no hand-kept list.  A test kernel
  * runs them in source order (by file name, then line) and prints
  *
- *   ktest: running 13 tests
- *   ktest [1/13] stack_grows_down... [ok]
- *   ktest [2/13] null_write_is_a_page_fault... [ok] (panicked as expected)
- *   ktest [3/13] some_test... [failed] file.c:12: a == b: 0x1 != 0x2
- *   ...
- *   ktest: 12 passed, 1 failed
+ *   ktest: running 3 tests
+ *   ktest [1/3] simple_allocation... [ok]
+ *   ktest [2/3] array_larger_than_the_heap...
+ *   PANIC: allocation error: size 200000, align 8
+ *       at <file>:<line>
+ *   ktest [2/3] array_larger_than_the_heap... [ok] (panicked as expected)
+ *   ktest [3/3] some_test... [failed] some_tests.c:12: a == b: 0x1 != 0x2
+ *   ktest: 2 passed, 1 failed
  *
  * and leaves QEMU through the isa-debug-exit device (0x10: all passed,
  * 0x11: something failed).  A result line always starts a line of its own
@@ -58,27 +64,38 @@ struct ktest {
 	int line;
 };
 
-#define KTEST_DEFINE_(name, expected)                                          \
-	static void ktest_fn_##name(void);                                     \
-	static const struct ktest ktest_desc_##name                            \
+/* The macros below are laid out by hand, so that each reads as it works:
+ * the test's function is declared, its descriptor is placed in .ktests,
+ * and the body written after the macro becomes the function. */
+// clang-format off
+#define KTEST_DEFINE_(test, expected)                                          \
+	static void ktest_fn_##test(void);                                     \
+	static const struct ktest ktest_desc_##test                            \
 		__attribute__((used, section(".ktests"), aligned(8))) = {      \
-			#name, ktest_fn_##name, expected, __FILE__, __LINE__}; \
-	static void ktest_fn_##name(void)
+			.name = #test,                                         \
+			.fn = ktest_fn_##test,                                 \
+			.expected_panic = expected,                            \
+			.file = __FILE__,                                      \
+			.line = __LINE__,                                      \
+		};                                                             \
+	static void ktest_fn_##test(void)
 
-#define KTEST(name) KTEST_DEFINE_(name, 0)
-#define KTEST_SHOULD_PANIC(name, expected) KTEST_DEFINE_(name, expected)
+#define KTEST(test) KTEST_DEFINE_(test, 0)
+#define KTEST_SHOULD_PANIC(test, expected) KTEST_DEFINE_(test, expected)
 
 /* KTEST_RESET(fn): run fn() after every failed test. */
 typedef void (*ktest_reset_fn)(void);
 #define KTEST_RESET(fn)                                                        \
 	static const ktest_reset_fn ktest_reset_##fn                           \
-		__attribute__((used, section(".ktest_resets"), aligned(8))) =  \
-			fn
+		__attribute__((used, section(".ktest_resets"), aligned(8)))    \
+		= fn
+// clang-format on
 
 /* Fails the running test with a reason and moves on to the next. */
 __attribute__((noreturn, format(printf, 3, 4))) void
 ktest_fail(const char *file, int line, const char *fmt, ...);
 
+// clang-format off
 #define KT_ASSERT(cond)                                                        \
 	do {                                                                   \
 		if (!(cond))                                                   \
@@ -98,9 +115,10 @@ ktest_fail(const char *file, int line, const char *fmt, ...);
 		unsigned long long b_ = (unsigned long long)(b);               \
 		if (a_ != b_)                                                  \
 			ktest_fail(__FILE__, __LINE__,                         \
-				   "%s == %s: 0x%llx != 0x%llx", #a, #b, a_,   \
-				   b_);                                        \
+				   "%s == %s: 0x%llx != 0x%llx",               \
+				   #a, #b, a_, b_);                            \
 	} while (0)
+// clang-format on
 
 /* The boot information, for tests that check against the memory map. */
 struct boot_info;

@@ -97,9 +97,12 @@ bool paging_translate(uint64_t virt, struct translation *out)
 
 /*
  * Returns the next-level table for entry *e, allocating and zeroing it if
- * the entry is empty.  Intermediate entries are writable and executable:
- * the leaf entry alone decides (the CPU combines the permissions of every
- * level, the most restrictive wins).
+ * the entry is empty.  A new intermediate entry is present, writable and
+ * executable (NX clear), and supervisor-only (U clear).  The CPU combines
+ * the permissions of every level and the most restrictive wins, so W and
+ * NX are decided by the leaf entry, but no mapping below this entry is
+ * reachable from user mode, whatever its leaf says: a user page would
+ * need U set at every level.
  */
 static enum map_error next_table(uint64_t *e, struct frame_allocator *fa,
 				 uint64_t **out)
@@ -140,7 +143,10 @@ enum map_error paging_map_to(uint64_t page, uint64_t frame, uint64_t flags,
 	if (*pte & PTE_PRESENT)
 		return MAP_ALREADY_MAPPED;
 	*pte = frame | (flags & ~PTE_ADDR_MASK) | PTE_PRESENT;
-	/* The TLB may remember "not present" for this page: forget it. */
+	/* Not required: x86 caches no translation for a not-present entry
+	 * (SDM Vol. 3A, 4.10.4.3: a change of P from 0 to 1 needs no
+	 * invalidation).  It keeps the rule simple: every change to an
+	 * entry is followed by a flush. */
 	invlpg(page);
 	return MAP_OK;
 }

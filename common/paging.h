@@ -13,15 +13,20 @@
  *                        \            \-> (PS=1) 2 MiB page + 21-bit offset
  *                         \-> (PS=1) 1 GiB page + 30-bit offset
  *
- * A page-table entry (every level has the same shape):
+ * A page-table entry (every level has this shape; bit 7 differs, below):
  *
  *   63  62   52 51                          12 11  9 8 7 6 5 4 3 2 1 0
  *  +--+-------+------------------------------+-----+-+-+-+-+-+-+-+-+-+
  *  |NX| avail |  physical address of frame   |avail|G|S|D|A|C|T|U|W|P|
  *  +--+-------+  or next table (4 KiB aligned)+-----+-+-+-+-+-+-+-+-+-+
  *   P present  W writable  U user  T write-through  C cache disable
- *   A accessed D dirty  S page size (huge: 2 MiB in a PD, 1 GiB in a PDPT)
- *   G global   NX no-execute (only if the CPU supports it and EFER.NXE=1)
+ *   A accessed D dirty  G global (D and G: in an entry that maps a page)
+ *   NX no-execute (only if the CPU supports it and EFER.NXE=1)
+ *   S, bit 7, depends on the level:
+ *     PDPT or PD entry: PS, page size; set, the entry maps a 1 GiB or
+ *                       2 MiB page itself (and then bit 12 is PAT)
+ *     PT entry:         PAT, a memory-type bit: a 4 KiB page is never huge
+ *     PML4 entry:       reserved, must be 0
  *
  * The page tables live in physical frames.  To read and write them the
  * kernel maps all physical memory at PHYS_OFFSET (the direct map), so the
@@ -50,7 +55,7 @@
 #define PTE_NO_CACHE (1ull << 4)
 #define PTE_ACCESSED (1ull << 5)
 #define PTE_DIRTY (1ull << 6)
-#define PTE_HUGE (1ull << 7)
+#define PTE_HUGE (1ull << 7) /* PS: PDPT and PD entries only (PT: PAT) */
 #define PTE_GLOBAL (1ull << 8)
 #define PTE_NO_EXECUTE (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull

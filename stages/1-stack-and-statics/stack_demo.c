@@ -12,10 +12,13 @@
  *   +------------------------+
  *   | return address         |  pushed by `call inner`: where to go back
  *   | saved RBP of outer     |  inner's frame pointer points here
- *   | inner's frame          |  z[0..2] = {1, 2, 3}
+ *   | saved RBX, R12, ...    |  callee-saved registers inner uses
+ *   | inner's locals         |  z[0..2] = {1, 2, 3}, compiler temporaries
  *   +------------------------+  <- RSP while inner runs
  *   lower addresses
  *
+ * Which callee-saved registers are saved, and where z lands among the
+ * temporaries, is the compiler's choice (gdb: `info frame` in inner).
  * Unlike the 32-bit picture in many textbooks, x86_64 passes the first six
  * arguments in registers (i arrives in RDI), so no parameter is pushed.
  */
@@ -92,7 +95,9 @@ void stack_demo(void)
 
 /* ------------------------------------------------------------- statics */
 
-/* A constant static: in .rodata, read-only. */
+/* A constant static: in .rodata.  `const` makes the compiler refuse a
+ * write; the boot page tables map .rodata writable like everything else,
+ * so a write through a cast is not stopped at run time. */
 static const uint32_t Z[3] = {1, 2, 3};
 /* An initialised mutable static: in .data. */
 static uint64_t boot_count = 1;

@@ -46,9 +46,8 @@ void kernel_main(const struct boot_info *boot)
 	void *p = kmalloc(16, 8);
 	kprintf("  kmalloc(16, 8)         -> %p\n", p);
 	void *z = kcalloc(4, 4, 4);
-	kprintf("  kcalloc(4, 4, 4)       -> %p (default alloc_zeroed: alloc, "
-		"then "
-		"zero)\n",
+	kprintf("  kcalloc(4, 4, 4)       -> %p "
+		"(default alloc_zeroed: alloc, then zero)\n",
 		z);
 	void *r = krealloc(NULL, 0, 8, 32);
 	kprintf("  krealloc(NULL, 0, 8, 32) -> %p\n", r);

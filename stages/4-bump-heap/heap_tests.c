@@ -229,8 +229,8 @@ KTEST(take_moves_ownership_out_of_the_scope)
 	int *moved;
 	{
 		AUTO_BOX(box_int) b = box_int_new(77);
-		moved = box_int_take(
-			&b); /* b is empty: its cleanup frees nothing */
+		/* b is left empty: its cleanup frees nothing */
+		moved = box_int_take(&b);
 	}
 	KT_ASSERT_EQ(kernel_heap_stats().live, 1);
 	KT_ASSERT_EQ(*moved, 77);
@@ -259,8 +259,8 @@ KTEST_SHOULD_PANIC(double_free_is_caught_when_nothing_is_live,
 		   "freed with no block live (double free?)")
 {
 	void *p = kmalloc(8, 8);
-	uintptr_t addr =
-		(uintptr_t)p; /* hidden from GCC's use-after-free check */
+	/* the address, hidden from GCC's use-after-free check */
+	uintptr_t addr = (uintptr_t)p;
 	kfree(p, 8, 8);
 	kfree((void *)runtime(addr), 8, 8);
 }
