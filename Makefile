@@ -4,6 +4,7 @@
 #   make test                every check; ends with `N passed, N failed`
 #   make stage-N [run|debug|test|tree]
 #   make diff FROM=a TO=b    what lesson b changes relative to lesson a
+#   make diff-html FROM=a TO=b   the same, side by side, as an HTML page
 #   make help                every target
 #
 # The per-stage build itself is scripts/kernel.mk; this file picks the
@@ -37,7 +38,11 @@ help:
 	@echo "make stage-N debug     boot stage N halted, gdb attached, stopped in kmain"
 	@echo "make stage-N test      build and run stage N's in-kernel tests headless"
 	@echo "make stage-N tree      write stage N's resolved sources to build/tree/stage-N"
-	@echo "make diff FROM=a TO=b  unified diff of the resolved sources of two stages"
+	@echo "make diff FROM=a TO=b  what lesson b changes: a summary, then the lesson's own code"
+	@echo "                       (FILE=pattern: one file, e.g. FILE=vec; ALL=1: tests, bench, build too)"
+	@echo "make diff-html FROM=a TO=b  the same as a side-by-side HTML page in build/diff/"
+	@echo "make diff-html-all     one HTML page per pair of neighbouring stages, and an index"
+	@echo "make check-html        the diff checks, with the HTML pages rendered in headless Chromium"
 	@echo "make bench             allocator benchmark (not part of make test)"
 	@echo "make clean             remove build/"
 	@echo "make help              this list"
@@ -69,12 +74,25 @@ else
 	@python3 scripts/run-tests
 endif
 
-FROM ?= 1
-TO ?= 2
-diff: deps
-	@$(MAKE) --no-print-directory -f scripts/kernel.mk STAGE=$(FROM) CC=$(CC) tree >/dev/null
-	@$(MAKE) --no-print-directory -f scripts/kernel.mk STAGE=$(TO) CC=$(CC) tree >/dev/null
-	@cd build/tree && diff -ruN stage-$(FROM) stage-$(TO) || true
+# The classroom diff (scripts/diff): needs only python3 and make, not the
+# toolchain, so a teacher can run it anywhere.
+.PHONY: diff diff-html diff-html-all check-html
+DIFF_ARGS = --from '$(FROM)' --to '$(TO)' --file '$(FILE)' --all '$(ALL)'
+diff:
+	@python3 scripts/diff text $(DIFF_ARGS)
+
+diff-html:
+	@python3 scripts/diff html $(DIFF_ARGS)
+
+diff-html-all:
+	@python3 scripts/diff html-all --all '$(ALL)'
+
+# Installs a headless Chromium (scripts/install-deps html) for the check
+# that renders the pages; `make test` runs the same checks, that one only
+# when a browser is there.
+check-html:
+	@scripts/install-deps html
+	@python3 tests/scripts/test_diff.py
 
 bench: deps
 	@python3 scripts/bench
