@@ -38,6 +38,8 @@ help:
 	@echo "make stage-N debug     boot stage N halted, gdb attached, stopped in kmain"
 	@echo "make stage-N test      build and run stage N's in-kernel tests headless"
 	@echo "make stage-N tree      write stage N's resolved sources to build/tree/stage-N"
+	@echo "make check EX=4.5      build your tree and run exercise 4.5's checks (EX=4: all of"
+	@echo "                       chapter 4; JUNIT=f.xml RESULTS_JSON=f.json: results for CI)"
 	@echo "make diff FROM=a TO=b  what lesson b changes: a summary, then the lesson's own code"
 	@echo "                       (FILE=pattern: one file, e.g. FILE=vec; ALL=1: tests, bench, build too)"
 	@echo "make diff-html FROM=a TO=b  the same as a side-by-side HTML page in build/diff/"
@@ -73,6 +75,13 @@ ifneq ($(STAGE_GOAL),)
 else
 	@python3 scripts/run-tests
 endif
+
+# `make check EX=4.5`: an exercise's checks on this tree, PASS or FAIL
+# each (scripts/check-exercise; the exercises are in LESSONS.md).
+.PHONY: check
+check: deps
+	@CC=$(CC) python3 scripts/check-exercise $(EX) \
+		$(if $(JUNIT),--junit $(JUNIT)) $(if $(RESULTS_JSON),--results-json $(RESULTS_JSON))
 
 # The classroom diff (scripts/diff): needs only python3 and make, not the
 # toolchain, so a teacher can run it anywhere.

@@ -3,7 +3,8 @@
 #
 # Targets: iso (the demo kernel's ISO), test-iso (the test kernel's ISO),
 #          tree (the resolved sources, for reading and for `make diff`),
-#          compile_commands.json
+#          compile_commands.json, extra-test-iso (the test kernel plus an
+#          exercise's tests: EXTRA_TESTS, see below)
 #
 # How a stage is put together (the overlay):
 #   stages/1-*/stage.mk, ..., stages/N-*/stage.mk are read in order; each
@@ -111,7 +112,7 @@ DEMO_OBJS := $(call obj,$(DEMO_SOURCES))
 TEST_OBJS := $(call obj,ktest.c $(TEST_SOURCES))
 BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 
-.PHONY: iso test-iso bench-iso tree kernels FORCE
+.PHONY: iso test-iso bench-iso extra-test-iso tree kernels FORCE
 # A recipe that fails leaves no half-written target behind.
 .DELETE_ON_ERROR:
 iso: $(OUT)/stage-$(STAGE).iso
@@ -218,6 +219,55 @@ $(OUT)/iso-stage-$(STAGE)-test/boot/kernel.elf: $(OUT)/test-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 $(OUT)/iso-stage-$(STAGE)-bench/boot/kernel.elf: $(OUT)/bench-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
+
+# An exercise's tests (scripts/check-exercise, `make check EX=4.5`):
+#   EXTRA_TESTS=exercises/4.5/ex4_5_tests.c EXTRA_NAME=4.5 extra-test-iso
+# builds $(OUT)/extra-4.5/stage-N-test.iso, a second test kernel: the
+# stage's test kernel plus those files.  They are compiled where they are,
+# not through the resolved tree, with the stage's flags (so `#include
+# "box.h"` finds the stage's box.h through -I$(SRC)); the stage's flags,
+# objects and kernels are shared and left as they are, so a check rebuilds
+# only what the student changed, and then the exercise's own files.
+ifneq ($(EXTRA_TESTS),)
+EXTRA_NAME ?= check
+EXTRA_OUT := $(OUT)/extra-$(EXTRA_NAME)
+extra_obj = $(EXTRA_OUT)/$(basename $(notdir $(1))).o
+EXTRA_OBJS := $(foreach t,$(EXTRA_TESTS),$(call extra_obj,$(t)))
+compile_extra = $(CC) $(CFLAGS) $(COLOR) $(DEPS) -c $(1) -o $@ && $(real_deps)
+define extra_rule
+$(call extra_obj,$(1)): $(1) $(OUT)/cflags $(KERNEL_MK) | $(EXTRA_OUT)
+	@echo "  CC [$(COMPILER)] $(1)"
+	@color=$$$$([ -t 2 ] && echo -fdiagnostics-color=always); \
+	{ $$(call compile_extra,$(1)); } 2>$$@.err; status=$$$$?; \
+		sed -f $(OUT)/src.sed $$@.err >&2; rm -f $$@.err; exit $$$$status
+endef
+$(foreach t,$(EXTRA_TESTS),$(eval $(call extra_rule,$(t))))
+
+$(EXTRA_OUT):
+	@mkdir -p $@
+
+# The list of extra objects: a file changed in the list relinks.
+$(EXTRA_OUT)/objs: FORCE | $(EXTRA_OUT)
+	@$(call write_if_changed,$(EXTRA_OBJS))
+
+$(EXTRA_OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS) $(EXTRA_OUT)/objs $(call path_of,linker.ld) $(OUT)/ldflags
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS)
+
+$(EXTRA_OUT)/stage-$(STAGE)-test.iso: $(EXTRA_OUT)/test-kernel.elf grub/grub.cfg
+	@echo "  ISO     $@"
+	@mkdir -p $(EXTRA_OUT)/iso/boot/grub
+	@cp $< $(EXTRA_OUT)/iso/boot/kernel.elf
+	@cp grub/grub.cfg $(EXTRA_OUT)/iso/boot/grub/grub.cfg
+	@$(MKRESCUE) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(EXTRA_OUT)/iso >$(EXTRA_OUT)/grub-mkrescue.log 2>&1 \
+		|| { cat $(EXTRA_OUT)/grub-mkrescue.log; exit 1; }
+
+extra-test-iso: $(EXTRA_OUT)/stage-$(STAGE)-test.iso
+-include $(wildcard $(EXTRA_OUT)/*.d)
+else
+extra-test-iso:
+	@echo "extra-test-iso: no EXTRA_TESTS given" >&2; exit 1
+endif
 
 # build/tree/stage-N: exactly the files this stage's kernels are built
 # from (sources, the headers they include, the linker script) and the
