@@ -1,9 +1,16 @@
 /*
- * bump_demo.c - lesson 4: the bump heap at work, boxes released at the end
- * of their scope, and the workload a bump heap cannot serve.
+ * bump_demo.c - lesson 4: why a kernel wants a heap, the bump heap at work,
+ * boxes released at the end of their scope, the memory bugs a heap makes
+ * possible (a leak, a use after free, a double free), and the workload a
+ * bump heap cannot serve.
  *
  * After each step the heap is shown as numbers (serial and VGA) and as a
  * bar (VGA: red = used up to `next`, green = free).
+ *
+ * The bugs are real bugs, run on purpose.  GCC would refuse some of them at
+ * compile time (LESSONS.md, chapter 3), so the pointer they misuse goes
+ * through hide() first: that is what a bug spread over two functions, or
+ * two files, looks like to the compiler.
  */
 #include "kernel.h"
 
@@ -16,14 +23,128 @@
 BOX_DEFINE(box_int, int);
 BOX_DEFINE(box_long, long);
 
+/* Hides a pointer's value from the optimizer (see the top of the file). */
+static void *hide(void *p)
+{
+	__asm__ volatile("" : "+r"(p));
+	return p;
+}
+
+/*
+ * Why a heap.  A function that makes an array for its caller cannot use a
+ * local: the local dies when the function returns (chapter 1; returning
+ * its address is a compile error).  A static outlives the call, but it has
+ * one size, fixed when the kernel is compiled; there is one copy, shared
+ * by every caller; and its bytes stay used for the whole run.
+ */
+#define TABLE_INTS 8
+static int table[TABLE_INTS];
+
+/* first, first + 1, ... in the static table; NULL if n ints do not fit. */
+static int *range_static(int first, size_t n)
+{
+	if (n > TABLE_INTS)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		table[i] = first + (int)i;
+	return table;
+}
+
+/* The same in a block of its own, sized at run time; NULL if the heap is
+ * full.  The caller owns the block and frees it with kfree. */
+static int *range_heap(int first, size_t n)
+{
+	int *v = kcalloc(n, sizeof(int), _Alignof(int));
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = first + (int)i;
+	return v;
+}
+
+static void why_a_heap(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- why a heap: what a static array cannot do --\n");
+	int *a = range_static(10, 3);
+	kprintf("  a = range_static(10, 3): a[0] = %d\n", a[0]);
+	int *b = range_static(20, 3);
+	kprintf("  b = range_static(20, 3): a[0] = %d now, a %s b\n", a[0],
+		a == b ? "==" : "!=");
+	kprintf("  range_static(0, 12) returns %s: the table holds %d ints\n",
+		range_static(0, 12) == NULL ? "NULL" : "a table", TABLE_INTS);
+	kprintf("  the table's %zu bytes stay used, needed or not\n",
+		sizeof table);
+	a = range_heap(10, 3);
+	b = range_heap(20, 12);
+	kprintf("  a = range_heap(10, 3)  at %p\n", (void *)a);
+	kprintf("  b = range_heap(20, 12) at %p\n", (void *)b);
+	kprintf("  a[0] = %d, b[0] = %d, b[11] = %d: two blocks, two sizes\n",
+		a[0], b[0], b[11]);
+	kernel_heap_show("a and b on the heap:");
+	kfree(a, 3 * sizeof(int), _Alignof(int));
+	kfree(b, 12 * sizeof(int), _Alignof(int));
+	kernel_heap_show("a and b freed:");
+}
+
+/*
+ * The study notes' example: inner() allocates an array [1, 2, 3] and
+ * hands it to its caller, which deallocates it when done.  The array
+ * outlives inner's stack frame, and its owner decides when it dies.
+ * Returns NULL if the heap is full.
+ */
+static int *inner(void)
+{
+	int *z = kmalloc(3 * sizeof(int), _Alignof(int));
+	if (z == NULL)
+		return NULL;
+	z[0] = 1;
+	z[1] = 2;
+	z[2] = 3;
+	return z;
+}
+
+static void allocate_and_deallocate(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- allocate and deallocate: the notes' inner() --\n");
+	int *y = inner();
+	kprintf("  y = inner(): y[1] = %d, the array at %p\n", y[1], (void *)y);
+	kernel_heap_show("inner() returned:");
+	kfree(y, 3 * sizeof(int), _Alignof(int));
+	kernel_heap_show("the caller freed y:");
+}
+
+/* A caller that forgets the kfree: every array it gets is lost. */
+static void leak(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- a leak: a caller that never frees --\n");
+	long calls;
+	for (calls = 1;; calls++) {
+		int *y = inner();
+		if (y == NULL)
+			break;
+		/* ... uses y[1], forgets kfree(y, ...) ... */
+		if (calls == 100)
+			kernel_heap_show("after 100 calls:");
+	}
+	kprintf("  call %ld: inner() returns NULL, the heap is full\n", calls);
+	kernel_heap_show("lost arrays:");
+	kprintf("  no pointer to them is left: the live count never returns\n");
+	kprintf("  to 0, so nothing can free them.  Only a demo can reset:\n");
+	kernel_heap_init();
+	kernel_heap_show("kernel_heap_init():");
+}
+
 static void boxes(void)
 {
 	kprintf_color(VGA_LIGHT_CYAN, "-- Box: one value on the heap --\n");
 	kernel_heap_show("empty heap:");
 	struct box_int a = box_int_new(41);
 	struct box_int b = box_int_new(13);
-	kprintf("  a = box_int_new(41) at %p, b = box_int_new(13) at %p\n",
-		(void *)a.ptr, (void *)b.ptr);
+	kprintf("  a = box_int_new(41) at %p\n", (void *)a.ptr);
+	kprintf("  b = box_int_new(13) at %p\n", (void *)b.ptr);
 	kprintf("  *a.ptr + *b.ptr = %d\n", *a.ptr + *b.ptr);
 	kernel_heap_show("two boxes:");
 	box_int_drop(&a);
@@ -96,6 +217,114 @@ static void growing_array(void)
 	kernel_heap_show("array freed:");
 }
 
+/*
+ * A use after free.  On a bump heap memory is reused only after a reset
+ * (the live count back at 0), but then at once: the next block starts where
+ * the freed one did, and a stale pointer to the old block reads, and
+ * writes, the new one.
+ */
+struct cred {
+	int uid;
+	int gid;
+};
+
+static void use_after_free(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- use after free: a stale pointer, a new owner --\n");
+	struct box_int a = box_int_new(41);
+	int *stale = hide(a.ptr);
+	kprintf("  a = box_int_new(41) at %p, stale = a.ptr\n", (void *)a.ptr);
+	box_int_drop(&a);
+	kernel_heap_show("a dropped:");
+	struct cred *cred =
+		kmalloc_or_panic(sizeof(struct cred), _Alignof(struct cred));
+	cred->uid = 1000;
+	cred->gid = 1000;
+	kprintf("  cred = {uid 1000, gid 1000} allocated at %p\n",
+		(void *)cred);
+	/* volatile: the compiler may assume that cred, a new block, shares
+	 * no memory with an older pointer (kmalloc's malloc attribute) */
+	kprintf("  *stale = %d: the stale pointer reads cred's uid\n",
+		*(volatile int *)stale);
+	*(volatile int *)stale = 0;
+	kprintf("  *stale = 0 written: now cred->uid = %d (root)\n",
+		((volatile struct cred *)cred)->uid);
+	kfree(cred, sizeof(struct cred), _Alignof(struct cred));
+}
+
+/*
+ * A double free.  The bump heap catches a free with nothing live (it
+ * panics: see the test double_free_is_caught_when_nothing_is_live).  With
+ * another block live, the extra free only takes the count down by one too
+ * many: the heap resets under the live block, and the next allocations are
+ * handed its memory.  The double free has become a use after free.
+ */
+static void double_free(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- double free while another block is live --\n");
+	int *a = kmalloc_or_panic(sizeof(int), _Alignof(int));
+	int *b = kmalloc_or_panic(sizeof(int), _Alignof(int));
+	*a = 1;
+	*b = 2;
+	int *a_again = hide(a); /* the same pointer, kept for later */
+	kprintf("  a = %p, b = %p, *b = %d\n", (void *)a, (void *)b, *b);
+	kfree(a, sizeof(int), _Alignof(int));
+	kernel_heap_show("a freed:");
+	kfree(a_again, sizeof(int), _Alignof(int));
+	kernel_heap_show("a freed again:");
+	kprintf("  0 live, but b is live: the heap was reset under b\n");
+	int *c = kmalloc_or_panic(sizeof(int), _Alignof(int));
+	int *d = kmalloc_or_panic(sizeof(int), _Alignof(int));
+	*c = 3;
+	*d = 4;
+	kprintf("  c = %p, d = %p, *d = %d\n", (void *)c, (void *)d, *d);
+	kprintf("  *b = %d: b is d's memory now, and nobody noticed\n",
+		*(volatile int *)b);
+	kfree(c, sizeof(int), _Alignof(int));
+	kfree(d, sizeof(int), _Alignof(int));
+	kernel_heap_show("c and d freed:");
+	kprintf("  (b is not freed: one free too many would panic here)\n");
+}
+
+/*
+ * What a box does and does not protect against.  Dropping a box twice is
+ * harmless: drop leaves it empty (NULL).  But C copies a struct freely:
+ * `AUTO_BOX(box_int) b = a;` makes two owners that both free the block at
+ * the end of the scope (GCC rejects that at compile time,
+ * tests/compile-fail/box_copy_double_free.c; the test
+ * copied_box_is_freed_twice runs it).  And assigning a new box to a live
+ * one overwrites the only pointer to the old block: a leak, which only
+ * GCC's analyzer at -O0 reports (tests/compile-fail/box_reassign_leak.c).
+ */
+static void box_hazards(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN,
+		      "-- RAII in C: what a box does not prevent --\n");
+	struct box_int once = box_int_new(5);
+	box_int_drop(&once);
+	kprintf("  after box_int_drop(&once), once.ptr = %p: the second\n"
+		"  box_int_drop(&once) calls kfree(NULL, ...), which does "
+		"nothing\n",
+		(void *)once.ptr);
+	box_int_drop(&once);
+	kernel_heap_show("once dropped twice:");
+	int *old;
+	{
+		AUTO_BOX(box_int) a = box_int_new(41);
+		old = hide(a.ptr);
+		a = box_int_new(42);
+		kprintf("  a = box_int_new(41); a = box_int_new(42);\n");
+		kprintf("  *a.ptr = %d\n", *a.ptr);
+	}
+	kernel_heap_show("after the scope:");
+	kprintf("  the box of 41 at %p leaked: its pointer was overwritten\n",
+		(void *)old);
+	kfree(old, sizeof(int), _Alignof(int));
+	kernel_heap_show("freed through a copy:");
+}
+
 static void long_lived(void)
 {
 	kprintf_color(VGA_LIGHT_CYAN, "-- where a bump heap breaks down --\n");
@@ -124,8 +353,14 @@ void kernel_main(const struct boot_info *boot)
 	(void)boot;
 	kprintf("global allocator: \"%s\", heap at 0x%lx, %d bytes\n",
 		global_allocator->name, (unsigned long)HEAP_START, HEAP_SIZE);
+	why_a_heap();
+	allocate_and_deallocate();
+	leak();
 	boxes();
 	scopes();
 	growing_array();
+	use_after_free();
+	double_free();
+	box_hazards();
 	long_lived();
 }

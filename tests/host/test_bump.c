@@ -353,6 +353,23 @@ TEST(bump_dealloc_with_nothing_live_panics)
 	bump_check(&h);
 }
 
+/*
+ * A zero-size block at next passes every other check of bump_dealloc (it
+ * lies inside the heap and reaches nothing past next): only the count of
+ * live blocks can tell that it is freed twice.  Unchecked, the count
+ * would wrap to SIZE_MAX and the heap would never reset again.
+ */
+TEST(bump_double_free_of_a_zero_size_block_panics)
+{
+	struct bump_heap h = new_heap();
+	void *z = alloc(&h, 0, 1);
+	dealloc(&h, z, 0, 1);
+	CHECK(z == (void *)h.next);
+	EXPECT_PANIC("double free", bump_dealloc(&h, z, lay(0, 1)));
+	bump_check(&h);
+	CHECK_EQ(bump_live(&h), 0);
+}
+
 TEST(bump_dealloc_outside_the_heap_panics)
 {
 	struct bump_heap h = new_heap();
@@ -510,4 +527,67 @@ TEST(bump_realloc_in_place_grows_the_zero_size_last_block)
 	dealloc(&h, a, 16, 8);
 	dealloc(&h, z, 4, 1);
 	CHECK_EQ(h.next, h.heap_start);
+}
+
+/*
+ * The memory bugs of LESSONS.md chapter 4 on the portable core.  heap_mem
+ * is an ordinary static array to AddressSanitizer, which knows nothing of
+ * the blocks this allocator hands out: none of these bugs is reported by
+ * it either.
+ */
+
+/* A leak: the count only goes up, the heap never resets, and it fills. */
+TEST(bump_leak_fills_the_heap_and_never_resets)
+{
+	struct bump_heap h = new_heap();
+	size_t calls = 0;
+	while (alloc(&h, 3 * sizeof(int), _Alignof(int)) != NULL) {
+		calls++;
+		CHECK_EQ(bump_live(&h), calls);
+	}
+	CHECK_EQ(calls, HEAP_SIZE / 12);
+	CHECK_EQ(bump_free(&h), HEAP_SIZE % 12);
+	CHECK(h.next != h.heap_start);
+}
+
+/* A use after free: after the reset the next block starts where the freed
+ * one did, and a stale pointer reads and writes the new owner's data. */
+TEST(bump_use_after_free_sees_the_next_owner)
+{
+	struct bump_heap h = new_heap();
+	int *a = alloc(&h, sizeof(int), _Alignof(int));
+	*a = 41;
+	int *stale = a;
+	dealloc(&h, a, sizeof(int), _Alignof(int));
+	int *uid = alloc(&h, sizeof(int), _Alignof(int));
+	*uid = 1000;
+	CHECK(uid == stale);
+	CHECK_EQ(*(volatile int *)stale, 1000);
+	*(volatile int *)stale = 0;
+	CHECK_EQ(*(volatile int *)uid, 0);
+	dealloc(&h, uid, sizeof(int), _Alignof(int));
+}
+
+/* A double free with another block live is only a count one too low: no
+ * panic, the heap resets under the live block b, the next blocks are
+ * handed b's memory, and the panic comes later, at b's own (correct) free. */
+TEST(bump_double_free_with_a_block_live_goes_unnoticed)
+{
+	struct bump_heap h = new_heap();
+	int *a = alloc(&h, sizeof(int), _Alignof(int));
+	int *b = alloc(&h, sizeof(int), _Alignof(int));
+	*b = 2;
+	dealloc(&h, a, sizeof(int), _Alignof(int));
+	dealloc(&h, a, sizeof(int), _Alignof(int)); /* no panic */
+	CHECK_EQ(bump_live(&h), 0);
+	CHECK_EQ(h.next, h.heap_start); /* reset, with b live */
+	int *c = alloc(&h, sizeof(int), _Alignof(int));
+	int *d = alloc(&h, sizeof(int), _Alignof(int));
+	*d = 4;
+	CHECK(c == a && d == b);
+	CHECK_EQ(*(volatile int *)b, 4);
+	dealloc(&h, c, sizeof(int), _Alignof(int));
+	dealloc(&h, d, sizeof(int), _Alignof(int));
+	EXPECT_PANIC("double free", bump_dealloc(&h, b, lay(4, 4)));
+	bump_check(&h);
 }
