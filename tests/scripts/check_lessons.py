@@ -46,7 +46,10 @@ The checks:
       NAME prints today.  NAMEs: `link-two-global-allocators` (stage 3's
       null_alloc.c and stage 4's kernel_heap.c, compiled as scripts/run-tests
       does and linked with `ld -r`, in a folder of their own so that the
-      object names are bare).
+      object names are bare); `link-without-a-global-allocator` and
+      `link-without-a-global-allocator-clang` (stage 3 linked with no
+      null_alloc.c, by ld and by ld.lld: what
+      tests/scripts/test_missing_allocator.py --print gcc|clang prints).
   cited-names-exist
       Every code span (outside the Exercises) that names something of the
       C code must name something that exists in the tree.  A span names
@@ -380,7 +383,22 @@ def link_two_global_allocators():
     return p.stdout.decode(errors="replace"), None
 
 
-RUNS = {"link-two-global-allocators": link_two_global_allocators}
+def link_without_a_global_allocator(cc):
+    """What the linker says about stage 3 without its global allocator
+    (tests/scripts/test_missing_allocator.py builds it and checks it)."""
+    p = subprocess.run(["python3", "tests/scripts/test_missing_allocator.py",
+                        "--print", cc], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        return None, "test_missing_allocator.py --print failed"
+    return p.stdout.decode(errors="replace"), None
+
+
+RUNS = {"link-two-global-allocators": link_two_global_allocators,
+        "link-without-a-global-allocator":
+            lambda: link_without_a_global_allocator("gcc"),
+        "link-without-a-global-allocator-clang":
+            lambda: link_without_a_global_allocator("clang")}
 
 
 def run_named(name):
