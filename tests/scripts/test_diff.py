@@ -178,15 +178,33 @@ def changed_lines(out):
 
 # ------------------------------------------------------------ size checks
 
-def pages_fit(a, b):
-    """Every shown file's own page (FILE=<file name>) fits the budget, or
-    is made of that file's changed lines alone."""
-    out = diff(a, b)
+def lesson_only(a, b, out):
+    """The view shows the files its summary names, and only the lesson's
+    own: sources from the stage folders of lessons a+1..b, no common/ file,
+    no test or benchmark."""
     rows, _ = summary(out)
+    expect(rows["shown"], "no summary of the files shown")
+    paths = shown_files(out)
+    names = [label.split(" -> ")[-1] for label in rows["shown"]]
+    expect([os.path.basename(p) for p in paths] == names,
+           f"the summary names {names}, the view shows {paths}")
+    for p in paths:
+        m = re.match(r"stages/(\d+)-[^/]+/[^/]+$", p)
+        expect(m and a < int(m.group(1)) <= b,
+               f"{p} is not from lesson {a + 1}..{b}'s folders")
+        expect(not re.search(r"(_tests|bench_\w+)\.c$|stage\.mk$", p),
+               f"{p} is not the lesson's own code")
+    return names
+
+
+def pages_fit(a, b, out):
+    """Every shown file's own page (FILE=<file name>) shows that file
+    alone, and fits the budget or is made of its changed lines alone."""
     problems, over = [], []
-    for label in rows["shown"]:
-        name = label.split(" -> ")[-1]
+    for name in lesson_only(a, b, out):
         page = diff(a, b, f"FILE={name}")
+        expect([os.path.basename(p) for p in shown_files(page)] == [name],
+               f"FILE={name} shows {shown_files(page)}")
         lines = len(page.splitlines())
         if lines <= BUDGET:
             continue
@@ -202,13 +220,14 @@ def pages_fit(a, b):
 def check_size(a, b):
     out = diff(a, b)
     lines = len(out.splitlines())
+    lesson_only(a, b, out)
     if lines <= BUDGET:
         return f"{lines} lines"
     changed = changed_lines(out)
     expect(changed > BUDGET,
            f"{lines} lines, over {BUDGET}, though the lesson's changed "
            f"lines are only {changed}")
-    over = pages_fit(a, b)
+    over = pages_fit(a, b, out)
     raise Skip(f"{lines} lines, over {BUDGET}: the lesson's own changed "
                f"lines alone are {changed}; navigable per file (FILE=), "
                f"every page within {BUDGET}"
