@@ -2,7 +2,7 @@
 # Makefile as:  make -f scripts/kernel.mk STAGE=N [CC=gcc|clang] <target>
 #
 # Targets: iso (the demo kernel's ISO), test-iso (the test kernel's ISO),
-#          tree (the resolved sources, for reading and for `make diff`),
+#          tree (the resolved sources, for reading),
 #          compile_commands.json, extra-test-iso (the test kernel plus an
 #          exercise's tests: EXTRA_TESTS, see below)
 #
@@ -272,8 +272,8 @@ endif
 # build/tree/stage-N: exactly the files this stage's kernels are built
 # from (sources, the headers they include, the linker script) and the
 # stage's own stage.mk, flat, as a student would read them: copies of
-# what $(SRC) links to.  `make diff` compares two such trees, so it shows
-# what a lesson adds, changes and drops.
+# what $(SRC) links to.  (`make diff`, scripts/diff, needs no build: it
+# asks this file for the lists and RESOLVED, and follows the includes.)
 TREE := build/tree/stage-$(STAGE)
 tree: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 	@rm -rf $(TREE) && mkdir -p $(TREE)
