@@ -304,7 +304,7 @@ def check_tests_listed():
     rows, _ = summary(out)
     listed = "\n".join(f"{k} {v[0]}" for k, v in rows["listed"].items())
     for name, role in (("heap_tests.c", "test"), ("bench_kernel.c", "bench"),
-                       ("stage.mk", "build")):
+                       ("4-bump-heap/stage.mk", "build")):
         expect(re.search(rf"^{re.escape(name)} .*{role}", listed, re.M),
                f"{name} not listed as {role}: {listed!r}")
         expect(not any(p.endswith("/" + name) for p in shown_files(out)),
