@@ -26,7 +26,9 @@ What is checked (issue 11):
     blank, no horizontal scrolling at that size, darker in dark mode.
 """
 import argparse
+import fcntl
 import html.parser
+import json
 import os
 import pty
 import re
@@ -36,6 +38,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -101,10 +104,8 @@ def on_terminal(args, env, rows=40):
     """Runs a command with its output on a pseudo-terminal of `rows` rows;
     returns what it wrote."""
     master, slave = pty.openpty()
-    fcntl_size = struct.pack("HHHH", rows, 100, 0, 0)
-    import fcntl
-    import termios
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl_size)
+    fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                struct.pack("HHHH", rows, 100, 0, 0))
     p = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.DEVNULL,
                          stdout=slave, stderr=slave, env=env)
     os.close(slave)
@@ -654,7 +655,6 @@ def check_browser(work):
                     "--virtual-time-budget=3000")
     m = re.search(r'<pre id="probe">(.*?)</pre>', p.stdout)
     expect(m, f"the rendered page has no probe: {p.stderr[-300:]}")
-    import json
     got = json.loads(m.group(1).replace("&quot;", '"'))
     expect(got["scrollWidth"] <= got["innerWidth"],
            f"scrolls sideways at 1280x720: {got}")
