@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXERCISES = os.path.join(ROOT, "exercises")
@@ -42,6 +43,7 @@ CHECK_LINE = re.compile(r"^check (\S+?)/(\S+)\.\.\. (PASS|FAIL)(?: (.*))?$", re.
 
 lock = threading.Lock()
 counts = {"ok": 0, "failed": 0}
+timings = {}
 
 
 def record(name, why=""):
@@ -56,7 +58,7 @@ def with_checks():
                   key=lambda d: tuple(int(x) for x in d.split(".")))
 
 
-def copy_tree(dest, stage):
+def copy_tree(dest, stage, kernel=True):
     for item in TREE:
         src = os.path.join(ROOT, item)
         if os.path.isdir(src):
@@ -65,7 +67,7 @@ def copy_tree(dest, stage):
         else:
             shutil.copy2(src, dest)
     built = os.path.join(ROOT, "build", "gcc", f"stage-{stage}")
-    if os.path.isdir(built):
+    if kernel and os.path.isdir(built):
         shutil.copytree(built, os.path.join(dest, "build", "gcc", f"stage-{stage}"),
                         symlinks=True,
                         ignore=shutil.ignore_patterns("extra-*"))
@@ -88,10 +90,21 @@ def summary(checks):
 
 
 def prove(ex):
-    stage = json.load(open(os.path.join(EXERCISES, ex, "check.json")))["stage"]
+    start = time.monotonic()
+    try:
+        prove_one(ex)
+    finally:
+        with lock:
+            timings[ex] = time.monotonic() - start
+
+
+def prove_one(ex):
+    conf = json.load(open(os.path.join(EXERCISES, ex, "check.json")))
+    stage = conf["stage"]
+    kernel = any(c["kind"] in ("ktest", "demo", "mutant") for c in conf["checks"])
     patch = os.path.join(SOLUTIONS, f"{ex}.patch")
     with tempfile.TemporaryDirectory(prefix=f"exercise-{ex}-") as tree:
-        copy_tree(tree, stage)
+        copy_tree(tree, stage, kernel)
         code, out, before = make_check(tree, ex)
         name = f"exercises/{ex}/fails-unmodified"
         if not before:
@@ -177,11 +190,19 @@ def lessons_checks():
 
 
 def main():
-    wanted = sys.argv[1:] or with_checks()
+    known = with_checks()
+    wanted = sys.argv[1:] or known
+    for ex in wanted:
+        if ex not in known:
+            record(f"exercises/{ex}", f"no exercises/{ex}/check.json")
+    wanted = [ex for ex in wanted if ex in known]
     lessons_checks()
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         for f in [pool.submit(prove, ex) for ex in wanted]:
             f.result()
+    if timings:
+        slow = sorted(timings.items(), key=lambda t: -t[1])[:5]
+        print("slowest: " + ", ".join(f"{ex} {t:.1f}s" for ex, t in slow))
     print(f"{counts['ok']} passed, {counts['failed']} failed")
     return 1 if counts["failed"] else 0
 
