@@ -36,6 +36,9 @@ help:
 	@echo "make stage-N           build stage N's ISO (N = $(STAGE_NUMBERS))"
 	@echo "make stage-N run       boot stage N (serial here; VGA in a window if there is a display)"
 	@echo "make stage-N debug     boot stage N halted, gdb attached, stopped in kmain"
+	@echo "make stage-N qemu-gdb  boot stage N halted, waiting for gdb (serial on this terminal)"
+	@echo "make gdb               in a second terminal: gdb attached to that QEMU"
+	@echo "make qemu, qemu-nox    as make run; qemu-nox without a window (also NOX=1)"
 	@echo "make stage-N test      build and run stage N's in-kernel tests headless"
 	@echo "make stage-N tree      write stage N's resolved sources to build/tree/stage-N"
 	@echo "make check EX=4.5      build your tree and run exercise 4.5's checks (EX=4: all of"
@@ -60,11 +63,26 @@ $(addprefix stage-,$(STAGE_NUMBERS)): deps
 
 run: deps
 	@$(KMAKE) iso
-	@scripts/run-qemu run $(OUT)/stage-$(N).iso
+	@python3 scripts/run-qemu $(N) $(OUT)/stage-$(N).iso
+
+# Habits from xv6 and JOS: `make qemu` is `make run`, `make qemu-nox` the
+# same without a window; `make qemu-gdb` here and `make gdb` in a second
+# terminal is the two-terminal debugging flow.
+.PHONY: qemu qemu-nox qemu-gdb gdb
+qemu: run
+qemu-nox: export NOX := 1
+qemu-nox: run
 
 debug: deps
 	@$(KMAKE) iso
-	@scripts/debug $(OUT)/kernel.elf $(OUT)/stage-$(N).iso
+	@python3 scripts/debug $(N) $(OUT)/kernel.elf $(OUT)/stage-$(N).iso
+
+qemu-gdb: deps
+	@$(KMAKE) iso
+	@python3 scripts/debug --qemu-only $(N) $(OUT)/kernel.elf $(OUT)/stage-$(N).iso
+
+gdb:
+	@python3 scripts/debug --gdb-only
 
 tree: deps
 	@$(KMAKE) tree

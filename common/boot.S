@@ -226,7 +226,12 @@ error32:
 
 /* ------------------------------------------------------- 64-bit entry */
 	.code64
+/* The CFI lines tell a debugger this is the outermost frame: gdb's `bt`
+ * ends here instead of walking into whatever lies above the stack. */
+	.cfi_sections .debug_frame
 long_mode_entry:
+	.cfi_startproc
+	.cfi_undefined rip
 	xorl %eax, %eax                  /* data segments are unused in long mode */
 	movw %ax, %ds
 	movw %ax, %es
@@ -243,6 +248,7 @@ long_mode_entry:
 1:	cli
 	hlt
 	jmp 1b
+	.cfi_endproc
 
 /* ------------------------------------------------------- read-only data */
 	.section .rodata

@@ -1,0 +1,80 @@
+"""course_qemu - how the course starts QEMU, shared by scripts/run-qemu and
+scripts/debug.
+
+- The machine: 128 MiB, no reboot (a triple fault ends QEMU instead of
+  looping), the isa-debug-exit device test kernels leave through, and
+  `-boot d`: straight from the CD, without first trying the floppy and the
+  hard disk ("Boot failed: could not read the boot disk").
+- The window is titled with the stage ("Stage 4: a bump heap").
+- A window only where one can open: NOX=1 forces headless; so does a
+  DISPLAY nobody answers on (a stale one from an old ssh -X session), with
+  a one-line hint instead of GTK's error.
+"""
+import os
+import platform
+import re
+import socket
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+
+def stage_title(n):
+    """'Stage 4: a bump heap': the last STAGE_TITLE set by stage.mk files
+    1..n, as scripts/kernel.mk builds it into the kernel."""
+    title = ""
+    stages = os.path.join(ROOT, "stages")
+    for d in sorted(os.listdir(stages), key=lambda d: int(d.split("-")[0])):
+        if int(d.split("-")[0]) > int(n):
+            break
+        with open(os.path.join(stages, d, "stage.mk")) as f:
+            for line in f:
+                m = re.match(r"^STAGE_TITLE\s*:?=\s*(.*?)\s*$", line)
+                if m:
+                    title = m.group(1)
+    return f"Stage {n}: {title}"
+
+
+def machine(iso, title):
+    return [QEMU, "-cdrom", iso, "-boot", "d", "-m", "128M", "-no-reboot",
+            "-name", title,
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def _x11_answers(display):
+    """Is an X server listening for DISPLAY (":0", "unix:1", "host:10.0")?"""
+    m = re.match(r"^(.*):(\d+)(?:\.\d+)?$", display)
+    if not m:
+        return False
+    host, number = m.group(1), int(m.group(2))
+    try:
+        if host in ("", "unix"):
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(0.5)
+                s.connect(f"/tmp/.X11-unix/X{number}")
+        else:
+            socket.create_connection((host, 6000 + number), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def display():
+    """(QEMU display arguments, a note for the student or None)."""
+    if os.environ.get("NOX"):
+        return ["-display", "none"], None
+    if platform.system() == "Darwin":
+        return [], None  # QEMU's Cocoa window
+    wayland = os.environ.get("WAYLAND_DISPLAY")
+    if wayland:
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        if os.path.exists(os.path.join(runtime, wayland)):
+            return [], None
+    x = os.environ.get("DISPLAY")
+    if x and _x11_answers(x):
+        return [], None
+    if x or wayland:
+        return ["-display", "none"], (
+            f"no display answers on DISPLAY={x or wayland!r} (a stale one?): "
+            "running without a window; NOX=1 says so quietly")
+    return ["-display", "none"], None
