@@ -2,7 +2,7 @@
  * Exercise 1.4: what protects `static const uint32_t Z[3]`?
  *
  * The student writes, in stack_demo.c (declared in stack_demo.h):
- *   void poke_Z(unsigned i, uint32_t value);   *(uint32_t *)&Z[i] = value
+ *   void poke_Z(unsigned i, uint32_t value);   *(volatile uint32_t *)&Z[i] = value
  *   uint32_t peek_Z(unsigned i);               Z[i], read through a
  *                                              pointer to volatile
  */
