@@ -40,6 +40,8 @@ help:
 	@echo "make gdb               in a second terminal: gdb attached to that QEMU"
 	@echo "make qemu, qemu-nox    as make run; qemu-nox without a window (also NOX=1)"
 	@echo "make stage-N test      build and run stage N's in-kernel tests headless"
+	@echo "                       (VARIANTS=1: also with other memory sizes, q35, no NX)"
+	@echo "make test T=pattern    only the checks whose name has the pattern (T=host, T=stage-4)"
 	@echo "make stage-N tree      write stage N's resolved sources to build/tree/stage-N"
 	@echo "make check EX=4.5      build your tree and run exercise 4.5's checks (EX=4: all of"
 	@echo "                       chapter 4; JUNIT=f.xml RESULTS_JSON=f.json: results for CI)"
@@ -88,11 +90,13 @@ tree: deps
 	@$(KMAKE) tree
 
 # With a stage goal: that stage's kernel tests.  Alone: everything.
+# `make stage-N test` boots the test kernel once (VARIANTS=1 adds the
+# machine variants); `make test T=pattern` runs only the matching checks.
 test: deps
 ifneq ($(STAGE_GOAL),)
-	@python3 scripts/run-tests --stage $(N) --compiler $(COMPILER)
+	@python3 scripts/run-tests --stage $(N) --compiler $(COMPILER) $(if $(VARIANTS),,--no-variants)
 else
-	@python3 scripts/run-tests
+	@python3 scripts/run-tests $(if $(T),--only '$(T)')
 endif
 
 # `make check EX=4.5`: an exercise's checks on this tree, PASS or FAIL

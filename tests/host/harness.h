@@ -54,8 +54,8 @@ harness_fail(const char *file, int line, const char *fmt, ...);
 		unsigned long long b_ = (unsigned long long)(b);               \
 		if (a_ != b_)                                                  \
 			harness_fail(__FILE__, __LINE__,                       \
-				     "%s == %s: 0x%llx != 0x%llx", #a, #b, a_, \
-				     b_);                                      \
+				     "%s == %s: %llu != %llu (0x%llx != 0x%llx)", \
+				     #a, #b, a_, b_, a_, b_);                  \
 	} while (0)
 
 #define CHECK_STR_EQ(a, b)                                                     \
