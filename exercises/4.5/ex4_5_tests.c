@@ -20,6 +20,10 @@
 #include "kernel_heap.h"
 #include "ktest.h"
 
+#ifndef BOX_ARRAY_DEFINE
+#error "exercise 4.5: define BOX_ARRAY_DEFINE(name, T) in box.h"
+#endif
+
 BOX_ARRAY_DEFINE(ex_u32s, uint32_t);
 
 KTEST(box_array_holds_n_zeroed_elements)
