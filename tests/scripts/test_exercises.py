@@ -93,6 +93,8 @@ def prove(ex):
     start = time.monotonic()
     try:
         prove_one(ex)
+    except (OSError, subprocess.SubprocessError) as e:
+        record(f"exercises/{ex}/proof", f"the proof itself failed: {e!r}")
     finally:
         with lock:
             timings[ex] = time.monotonic() - start
