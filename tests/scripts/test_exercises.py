@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -192,6 +193,7 @@ def lessons_checks():
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     known = with_checks()
     wanted = sys.argv[1:] or known
     for ex in wanted:
