@@ -113,7 +113,7 @@ ALLOWED = {
     "goto", "unique_ptr", "cleanup", "noinline", "PTRDIFF_MAX", "SIZE_MAX",
     # gdb commands
     "next", "step", "bt", "hbreak", "finish", "frame", "info", "x", "p",
-    "monitor", "target", "set", "delete", "continue", "print",
+    "monitor", "target", "set", "delete", "continue", "print", "quit",
     # Linux and xv6 names the text compares with
     "kref", "list_head", "walk", "vfree", "DEBUG_LIST",
     # x86 instructions, notation, placeholders
