@@ -112,6 +112,13 @@ void console_reset(void)
 	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
 }
 
+void console_key(struct key_event ev)
+{
+	uint64_t flags = lock_console();
+	vga_scrollback_key(ev); /* at most one screen copied: short */
+	unlock_console(flags);
+}
+
 void console_with_lock(void (*fn)(void *arg), void *arg)
 {
 	uint64_t flags = lock_console();

@@ -34,6 +34,13 @@ void console_start_line(void);
  * lines whole). */
 uint64_t console_chars_written(void);
 
+/* A key for the console: Shift+PgUp and the others page the VGA screen
+ * back through the lines that scrolled off it (scrollback.h); the serial
+ * side is untouched.  Takes the lock: called from the keyboard's IRQ
+ * handler (keyboard_init(console_key)), which is why every other holder of
+ * the lock keeps interrupts off. */
+void console_key(struct key_event ev);
+
 /*
  * For a fatal path (panic, an exception report): takes the console for
  * itself by no longer honouring the lock, so the report always gets out,

@@ -103,6 +103,16 @@ static inline uint64_t read_rsp(void)
 	return v;
 }
 
+/* Sleeps forever with interrupts on: each interrupt wakes the CPU, its
+ * handler runs, and hlt waits for the next one. */
+__attribute__((noreturn)) static inline void idle_forever(void)
+{
+	for (;;) {
+		sti();
+		hlt();
+	}
+}
+
 /* Halts forever with interrupts off. */
 __attribute__((noreturn)) static inline void halt_forever(void)
 {

@@ -8,6 +8,7 @@
 #include "gdt.h"
 #include "idt.h"
 #include "kernel.h"
+#include "keyboard.h"
 #include "panic.h"
 
 #ifndef STAGE_TITLE
@@ -43,5 +44,12 @@ void kmain(uint32_t magic, uint32_t mb2_phys)
 	kernel_init(&boot);
 	kernel_main(&boot);
 	kprintf("kernel_main returned: halting.\n");
-	halt_forever();
+	/* Halted, but not deaf: a demo prints more lines than the screen
+	 * has rows, so the keyboard pages the VGA screen back through them
+	 * (Shift+PgUp, see scrollback.h), from its IRQ, between sleeps.
+	 * (Test kernels never get here: their kernel_main leaves QEMU.  A
+	 * panic halts with interrupts off, keyboard or not: the code that
+	 * failed may hold the console lock the keyboard would need.) */
+	keyboard_init(console_key);
+	idle_forever();
 }

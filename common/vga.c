@@ -2,6 +2,7 @@
 #include "vga.h"
 
 #include "cpu.h"
+#include "scrollback.h"
 
 #define VGA_BUFFER ((volatile uint16_t *)0xb8000)
 
@@ -9,6 +10,9 @@
 static struct {
 	int row, col;  /* the cursor; always inside the screen */
 	uint8_t color; /* attribute byte for new characters */
+	/* the lines scrolled off the top; while the student looks back at
+	 * them, the live screen is kept there and VGA memory shows the view */
+	struct scrollback history;
 } vga;
 
 static uint16_t cell(char c, uint8_t color)
@@ -34,6 +38,7 @@ static void clear_row(int row)
 
 static void scroll(void)
 {
+	scrollback_keep_top_row(&vga.history);
 	for (int i = 0; i < (VGA_HEIGHT - 1) * VGA_WIDTH; i++)
 		VGA_BUFFER[i] = VGA_BUFFER[i + VGA_WIDTH];
 	clear_row(VGA_HEIGHT - 1);
@@ -55,6 +60,7 @@ void vga_set_color(enum vga_color fg, enum vga_color bg)
 
 void vga_init(void)
 {
+	scrollback_init(&vga.history, VGA_BUFFER);
 	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
 	for (int y = 0; y < VGA_HEIGHT; y++)
 		clear_row(y);
@@ -88,6 +94,7 @@ static void putc_raw(char c)
 
 void vga_write(const char *s, size_t n)
 {
+	scrollback_show_live(&vga.history); /* new text: back to the bottom */
 	for (size_t i = 0; i < n; i++)
 		putc_raw(s[i]);
 	update_hw_cursor();
@@ -98,6 +105,7 @@ void vga_draw_bar(int row, int col, int width, int filled,
 {
 	if (row < 0 || row >= VGA_HEIGHT)
 		return;
+	scrollback_show_live(&vga.history);
 	for (int i = 0; i < width && col + i < VGA_WIDTH; i++) {
 		enum vga_color c = i < filled ? fill_color : empty_color;
 		/* a space on a coloured background is a solid block */
@@ -109,4 +117,14 @@ void vga_draw_bar(int row, int col, int width, int filled,
 int vga_cursor_row(void)
 {
 	return vga.row;
+}
+
+void vga_scrollback_key(struct key_event ev)
+{
+	scrollback_key(&vga.history, ev);
+}
+
+void vga_scrollback_check(void)
+{
+	scrollback_check(&vga.history);
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keyboard.h"
+
 enum vga_color {
 	VGA_BLACK,
 	VGA_BLUE,
@@ -47,5 +49,11 @@ void vga_draw_bar(int row, int col, int width, int filled,
 		  enum vga_color fill_color, enum vga_color empty_color);
 /* The cursor's row, for drawing next to what was just printed. */
 int vga_cursor_row(void);
+
+/* The screen's scrollback (scrollback.h): moves the view for a key
+ * (Shift+PgUp and the others), and checks its invariants.  New text, or a
+ * bar, brings the live screen back first.  Not locked: use the console. */
+void vga_scrollback_key(struct key_event ev);
+void vga_scrollback_check(void);
 
 #endif
