@@ -152,7 +152,7 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 			cr2);
 		if (in_guard_page(cr2))
 			panic("DOUBLE FAULT: kernel stack overflow (CR2 0x%lx "
-			      "is in the guard page below the stack)",
+			      "in the guard page)",
 			      cr2);
 		panic("DOUBLE FAULT");
 	}

@@ -1,6 +1,8 @@
 /* vga.c - see vga.h. */
 #include "vga.h"
 
+#include <stdbool.h>
+
 #include "cpu.h"
 #include "scrollback.h"
 
@@ -8,7 +10,10 @@
 
 /* All screen state: reached only through the console's lock. */
 static struct {
-	int row, col;  /* the cursor; always inside the screen */
+	/* the cursor: row inside the screen; col at most VGA_WIDTH, which
+	 * means the row is full and the wrap waits for the next character
+	 * (so a line of exactly 80 characters and its '\n' take one row) */
+	int row, col;
 	uint8_t color; /* attribute byte for new characters */
 	/* the lines scrolled off the top; while the student looks back at
 	 * them, the live screen is kept there and VGA memory shows the view */
@@ -23,7 +28,8 @@ static uint16_t cell(char c, uint8_t color)
 /* Moves the blinking hardware cursor (CRT controller regs 0x0e/0x0f). */
 static void update_hw_cursor(void)
 {
-	uint16_t pos = (uint16_t)(vga.row * VGA_WIDTH + vga.col);
+	int col = vga.col < VGA_WIDTH ? vga.col : VGA_WIDTH - 1;
+	uint16_t pos = (uint16_t)(vga.row * VGA_WIDTH + col);
 	outb(0x3d4, 0x0f);
 	outb(0x3d5, (uint8_t)(pos & 0xff));
 	outb(0x3d4, 0x0e);
@@ -87,9 +93,9 @@ static void putc_raw(char c)
 			vga.col--;
 		return;
 	}
-	VGA_BUFFER[vga.row * VGA_WIDTH + vga.col] = cell(c, vga.color);
-	if (++vga.col == VGA_WIDTH)
+	if (vga.col == VGA_WIDTH)
 		newline();
+	VGA_BUFFER[vga.row * VGA_WIDTH + vga.col++] = cell(c, vga.color);
 }
 
 void vga_write(const char *s, size_t n)
@@ -107,10 +113,14 @@ void vga_draw_bar(int row, int col, int width, int filled,
 		return;
 	scrollback_show_live(&vga.history);
 	for (int i = 0; i < width && col + i < VGA_WIDTH; i++) {
-		enum vga_color c = i < filled ? fill_color : empty_color;
-		/* a space on a coloured background is a solid block */
+		/* not by colour alone (a red-green colour-blind student sees
+		 * one colour): filled cells are solid blocks, empty ones light
+		 * shade, on black */
+		bool full = i < filled;
+		enum vga_color c = full ? fill_color : empty_color;
 		VGA_BUFFER[row * VGA_WIDTH + col + i] =
-			cell(' ', (uint8_t)(c << 4 | c));
+			cell(full ? VGA_FULL_BLOCK : VGA_LIGHT_SHADE,
+			     (uint8_t)(VGA_BLACK << 4 | c));
 	}
 }
 

@@ -43,8 +43,14 @@ void vga_set_color(enum vga_color fg, enum vga_color bg);
 /* Writes text at the cursor: wraps at the right edge, scrolls at the
  * bottom, handles \n, \r, \t and \b.  Not locked: use the console. */
 void vga_write(const char *s, size_t n);
-/* Draws a bar of `width` cells at (row, col): the first `filled` cells in
- * fill_color, the rest in empty_color; does not move the cursor. */
+/* Two code page 437 characters the VGA font draws as shades of a cell. */
+#define VGA_FULL_BLOCK '\xdb'  /* the whole cell in the foreground */
+#define VGA_LIGHT_SHADE '\xb0' /* a quarter of its dots */
+
+/* Draws a bar of `width` cells at (row, col), on black: the first
+ * `filled` cells full blocks in fill_color, the rest light shade in
+ * empty_color, so the two parts differ in more than colour; does not
+ * move the cursor. */
 void vga_draw_bar(int row, int col, int width, int filled,
 		  enum vga_color fill_color, enum vga_color empty_color);
 /* The cursor's row, for drawing next to what was just printed. */

@@ -80,7 +80,8 @@ static NOINLINE void outer(void)
 	uintptr_t probe = stack_probe();
 	long delta = (long)(probe - inner_z_addr);
 	kprintf("outer(): stack_probe()'s w[] is at 0x%lx, %s%ld bytes from "
-		"inner's old z[]: the same stack memory, reused\n",
+		"inner's old z[]:\n"
+		"outer(): the same stack memory, reused\n",
 		probe, delta < 0 ? "-" : "+", delta < 0 ? -delta : delta);
 }
 

@@ -94,7 +94,8 @@ void memory_print_map(const struct boot_info *boot)
 	}
 	kprintf("usable memory: ");
 	print_size(usable);
-	kprintf(" (%lu KiB); after reserving the first MiB, the kernel and "
-		"the boot information: %lu frames of 4 KiB\n",
-		usable >> 10, frame_allocator_free_frames(&memory.frames));
+	kprintf(" (%lu KiB)\n", usable >> 10);
+	kprintf("after reserving the first MiB, the kernel and the boot "
+		"information:\n  %lu free frames of 4 KiB\n",
+		frame_allocator_free_frames(&memory.frames));
 }

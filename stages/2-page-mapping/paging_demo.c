@@ -17,13 +17,14 @@ static void show(const char *what, uint64_t virt)
 		kprintf("  %-22s 0x%016lx -> not mapped\n", what, virt);
 		return;
 	}
-	kprintf("  %-22s 0x%016lx -> 0x%016lx (%s page%s%s)\n", what, virt,
-		t.phys,
+	/* one line in 80 columns: the physical address without the leading
+	 * zeros of 16 digits, NX for no-execute */
+	kprintf("  %-22s 0x%016lx -> 0x%08lx (%s, %s%s)\n", what, virt, t.phys,
 		t.page_size == PAGE_SIZE_1G   ? "1 GiB"
 		: t.page_size == PAGE_SIZE_2M ? "2 MiB"
 					      : "4 KiB",
-		t.flags & PTE_WRITABLE ? ", writable" : ", read-only",
-		t.flags & PTE_NO_EXECUTE ? ", no-execute" : "");
+		t.flags & PTE_WRITABLE ? "writable" : "read-only",
+		t.flags & PTE_NO_EXECUTE ? ", NX" : "");
 }
 
 /* The demo kernel's entry (the test kernel's is in ktest.c). */

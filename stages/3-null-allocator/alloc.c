@@ -155,9 +155,8 @@ void *kmalloc_or_panic(size_t size, size_t align)
 	struct layout layout;
 	enum layout_error err = layout_new(size, align, &layout);
 	if (err != LAYOUT_OK)
-		panic("kmalloc_or_panic: invalid layout (size %zu, align %zu): "
-		      "%s",
-		      size, align, layout_error_str(err));
+		panic("kmalloc_or_panic(%zu, %zu): invalid layout: %s", size,
+		      align, layout_error_str(err));
 	void *p = allocator_alloc(global_allocator, layout);
 	if (p == NULL)
 		alloc_error(layout);

@@ -23,8 +23,9 @@ static void try_layout(size_t size, size_t align)
 	enum layout_error err = layout_new(size, align, &l);
 	if (err == LAYOUT_OK)
 		kprintf("  layout_new(size %zu, align %zu): ok\n", size, align);
-	else
-		kprintf("  layout_new(size %zu, align %zu): refused: %s\n",
+	else /* the reason on a line of its own: 80 columns */
+		kprintf("  layout_new(size %zu, align %zu): refused:\n"
+			"    %s\n",
 			size, align, layout_error_str(err));
 }
 
@@ -46,9 +47,7 @@ void kernel_main(const struct boot_info *boot)
 	void *p = kmalloc(16, 8);
 	kprintf("  kmalloc(16, 8)         -> %p\n", p);
 	void *z = kcalloc(4, 4, 4);
-	kprintf("  kcalloc(4, 4, 4)       -> %p "
-		"(default alloc_zeroed: alloc, then zero)\n",
-		z);
+	kprintf("  kcalloc(4, 4, 4)       -> %p (alloc, then zero)\n", z);
 	void *r = krealloc(NULL, 0, 8, 32);
 	kprintf("  krealloc(NULL, 0, 8, 32) -> %p\n", r);
 	void *bad = kmalloc(8, runtime(3));

@@ -5,7 +5,8 @@
  * bump heap cannot serve.
  *
  * After each step the heap is shown as numbers (serial and VGA) and as a
- * bar (VGA: red = used up to `next`, green = free).
+ * bar (VGA only: solid red blocks = used up to `next`, light green shade =
+ * free; shape and colour both differ, for colour-blind eyes).
  *
  * The bugs are real bugs, run on purpose.  GCC would refuse some of them at
  * compile time (LESSONS.md, chapter 3), so the pointer they misuse goes

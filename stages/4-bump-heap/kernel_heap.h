@@ -19,7 +19,7 @@ struct heap_stats {
 struct heap_stats kernel_heap_stats(void);
 
 /* Prints "<label> N/M bytes used, K live" and, on VGA, draws the heap
- * as a bar (used cells in red, free in green). */
+ * as a bar: used cells solid red blocks, free cells light green shade. */
 void kernel_heap_show(const char *label);
 
 #endif

@@ -306,11 +306,11 @@ static void churn(void)
 			kfree((void *)old, sizeof *p, _Alignof(struct proc));
 	}
 	struct heap_stats s = kernel_heap_stats();
-	kprintf("  process %lu could not be created with only %zu alive: "
-		"%zu bytes used, %zu free\n",
+	kprintf("  process %lu could not be created with only %zu alive:\n"
+		"    %zu bytes used, %zu free\n",
 		pid, btree_len(&table), s.used, s.free);
-	kprintf("  a bump heap reuses nothing until everything is freed: a "
-		"better allocator is needed\n");
+	kprintf("  a bump heap reuses nothing until all is freed: a better "
+		"allocator is needed\n");
 	struct btree_iter it;
 	uint64_t k;
 	uintptr_t v;

@@ -56,9 +56,8 @@ static void require_linked(const struct list_node *n, const char *fn,
 			   const char *what)
 {
 	if (link_is_dead(n->next) || link_is_dead(n->prev))
-		panic("%s: %s %p is not on a list (removed twice, or never "
-		      "added?)",
-		      fn, what, (const void *)n);
+		panic("%s: %s %p is not on a list (removed twice?)", fn, what,
+		      (const void *)n);
 }
 
 size_t list_len(const struct list *l)

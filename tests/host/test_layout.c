@@ -229,7 +229,7 @@ TEST(kmalloc_or_panic_invalid_layout_panics_with_reason)
 	EXPECT_PANIC("alignment is not a power of two",
 		     kmalloc_or_panic(4, rt(3)));
 	CHECK_STR_EQ(harness_panic_msg,
-		     "kmalloc_or_panic: invalid layout (size 4, align 3): "
+		     "kmalloc_or_panic(4, 3): invalid layout: "
 		     "alignment is not a power of two");
 	EXPECT_PANIC("size overflows when rounded up to the alignment",
 		     kmalloc_or_panic(rt(SIZE_MAX), 8));
