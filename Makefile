@@ -17,13 +17,30 @@ STAGE_NUMBERS := $(sort $(patsubst stages/%,%,$(foreach d,$(wildcard stages/*-*)
 LAST_STAGE := $(lastword $(sort $(STAGE_NUMBERS)))
 
 # `make stage-3 run`: the stage goal names the stage the other goals use.
-STAGE_GOAL := $(firstword $(filter stage-%,$(MAKECMDGOALS)))
+# Alone, `make stage-3` builds its ISO; with one of STAGE_ACTIONS it only
+# names the stage.  Anything else is refused before anything is built.
+STAGE_ACTIONS := run debug test tree qemu qemu-nox qemu-gdb gdb
+empty :=
+ACTIONS_USAGE = $(subst $(empty) $(empty),|,$(STAGE_ACTIONS))
+STAGE_GOALS := $(filter stage-%,$(MAKECMDGOALS))
+STAGE_GOAL := $(firstword $(STAGE_GOALS))
 N := $(if $(STAGE_GOAL),$(patsubst stage-%,%,$(STAGE_GOAL)),$(LAST_STAGE))
-
-ifeq ($(origin CC),default)
-CC := gcc
+ifneq ($(STAGE_GOAL),)
+ifneq ($(words $(STAGE_GOALS)),1)
+$(error $(STAGE_GOALS): one stage at a time (make stage-N [$(ACTIONS_USAGE)]))
 endif
-COMPILER := $(if $(findstring clang,$(CC)),clang,gcc)
+ifeq ($(filter $(N),$(STAGE_NUMBERS)),)
+$(error there is no stage $(N): the stages are $(STAGE_NUMBERS) (make stage-N [$(ACTIONS_USAGE)]; make help lists them))
+endif
+NOT_ACTIONS := $(filter-out $(STAGE_GOAL) $(STAGE_ACTIONS),$(MAKECMDGOALS))
+ifneq ($(NOT_ACTIONS),)
+$(error make $(STAGE_GOAL) $(NOT_ACTIONS): $(firstword $(NOT_ACTIONS)) is not something to do with a stage; the actions are $(STAGE_ACTIONS) (make $(STAGE_GOAL) alone builds its ISO))
+endif
+endif
+
+# CC (gcc or clang; x86_64-elf-gcc on a Mac), COMPILER, LD, GDB: the same
+# choice scripts/kernel.mk makes.  CC=tcc is refused there.
+include scripts/toolchain.mk
 OUT = build/$(COMPILER)/stage-$(N)
 KMAKE = $(MAKE) --no-print-directory -f scripts/kernel.mk STAGE=$(N) CC=$(CC)
 
@@ -56,12 +73,40 @@ help:
 	@echo "make help              this list"
 	@echo "Options: CC=clang builds with Clang and ld.lld."
 
-deps:
-	@scripts/install-deps
+# What the goals need (scripts/install-deps asks for that and no more):
+# building: the compiler and linker, GRUB's tools, xorriso, mtools; run
+# (and a stage's tests, the benchmark, the screenshots): also QEMU and
+# python3; check: also patch; debug: also gdb; make test: everything its
+# checks use, both compilers included.
+DEPS_FOR := $(or \
+	$(if $(STAGE_GOAL),,$(filter test,$(MAKECMDGOALS))),\
+	$(if $(filter debug qemu-gdb gdb,$(MAKECMDGOALS)),debug),\
+	$(filter check,$(MAKECMDGOALS)),\
+	$(if $(filter run qemu qemu-nox test bench screenshots,$(MAKECMDGOALS)),run),\
+	build)
+
+# Every goal that builds first writes compile_commands.json for editors
+# (all the stages and the host tests, scripts/kernel.mk says how), when
+# what it is made of changed or the repository moved.
+COMPILE_DB := build/compile_commands.json
+-include build/compile_commands.mk
+$(COMPILE_DB): scripts/kernel.mk scripts/host-test \
+		$(wildcard stages/*/stage.mk tests/host/*.c exercises/*/*.c) \
+		$(if $(filter-out $(CURDIR),$(or $(COMPILE_DB_DIR),none)),FORCE)
+	@$(KMAKE) compile_commands.json
+
+.PHONY: FORCE
+FORCE:
+
+deps: $(COMPILE_DB)
+	@CC='$(CC)' LD='$(LD)' GDB='$(GDB)' scripts/install-deps $(DEPS_FOR)
 
 $(addprefix stage-,$(STAGE_NUMBERS)): deps
-	@$(KMAKE) iso compile_commands.json
-	@cp $(OUT)/compile_commands.json build/compile_commands.json
+ifeq ($(filter-out $(STAGE_GOAL),$(MAKECMDGOALS)),)
+	@$(KMAKE) iso
+else
+	@:
+endif
 
 run: deps
 	@$(KMAKE) iso

@@ -3,7 +3,9 @@
 #
 # Targets: iso (the demo kernel's ISO), test-iso (the test kernel's ISO),
 #          tree (the resolved sources, for reading),
-#          compile_commands.json, extra-test-iso (the test kernel plus an
+#          compile_commands.json (build/compile_commands.json, for every
+#          stage: see the end), toolchain (what scripts/toolchain.mk
+#          chose), extra-test-iso (the test kernel plus an
 #          exercise's tests: EXTRA_TESTS, see below)
 #
 # How a stage is put together (the overlay):
@@ -37,24 +39,20 @@
 
 KERNEL_MK := $(lastword $(MAKEFILE_LIST))
 STAGE ?= 1
-CC ?= gcc
-ifeq ($(origin CC),default)
-CC := gcc
-endif
+# CC, COMPILER (gcc or clang), TARGET_FLAGS, LD, MKRESCUE, GRUB_FILE
+include $(dir $(KERNEL_MK))toolchain.mk
 
-ifneq ($(findstring clang,$(CC)),)
-COMPILER := clang
-TARGET_FLAGS := --target=x86_64-elf
-LD := ld.lld
-else
-COMPILER := gcc
-TARGET_FLAGS := -fno-tree-loop-distribute-patterns
-LD := ld
+# Make's own functions, no seq or tac (a Mac has neither):
+# count_to N: 1 2 ... N;  reverse LIST: LIST backwards.
+count_to = $(if $(filter $(1),$(words $(2))),$(strip $(2)),$(call count_to,$(1),$(2) $(words x $(2))))
+reverse = $(if $(1),$(strip $(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1))))
+ALL_STAGES := $(sort $(foreach d,$(wildcard stages/*-*/stage.mk),$(firstword $(subst -, ,$(patsubst stages/%,%,$(d))))))
+ifeq ($(filter $(STAGE),$(ALL_STAGES)),)
+$(error stage $(STAGE) does not exist (the stages are $(ALL_STAGES)))
 endif
-
-STAGE_NUMBERS := $(shell seq 1 $(STAGE))
+STAGE_NUMBERS := $(call count_to,$(STAGE))
 STAGE_DIRS_OLDEST_FIRST := $(foreach n,$(STAGE_NUMBERS),$(wildcard stages/$(n)-*))
-STAGE_DIRS := $(shell echo $(STAGE_DIRS_OLDEST_FIRST) | tr ' ' '\n' | tac)
+STAGE_DIRS := $(call reverse,$(STAGE_DIRS_OLDEST_FIRST))
 ifneq ($(words $(STAGE_DIRS)),$(STAGE))
 $(error stage $(STAGE) does not exist (stage folders found: $(STAGE_DIRS_OLDEST_FIRST)))
 endif
@@ -96,10 +94,14 @@ path_of = $(patsubst $(1)=%,%,$(filter $(1)=%,$(RESOLVED)))
 empty :=
 UP := $(subst $(empty) ,,$(foreach c,$(subst /, ,$(SRC)),../))
 
-CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
+# (BASE_CFLAGS, TARGET_FLAGS and the title are also what
+# compile_commands.json says, below.)
+BASE_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
 	-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-O2 -g -Wall -Wextra -Werror $(TARGET_FLAGS) \
+	-O2 -g -Wall -Wextra -Werror
+TITLE_DEFINE := -DSTAGE_TITLE="Stage $(STAGE): $(STAGE_TITLE)"
+CFLAGS := $(BASE_CFLAGS) $(TARGET_FLAGS) \
 	-I$(SRC) \
 	-DSTAGE=$(STAGE) -DSTAGE_TITLE='"Stage $(STAGE): $(STAGE_TITLE)"' \
 	$(CFLAGS_SELFTEST) \
@@ -115,15 +117,21 @@ BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 .PHONY: iso test-iso bench-iso extra-test-iso tree kernels FORCE
 # A recipe that fails leaves no half-written target behind.
 .DELETE_ON_ERROR:
+# (The empty recipes, `@:`: with one, make does not say `Nothing to be
+# done for 'test-iso'` when there was nothing to do.)
 iso: $(OUT)/stage-$(STAGE).iso
+	@:
 test-iso: $(OUT)/stage-$(STAGE)-test.iso
+	@:
 ifneq ($(BENCH_SOURCES),)
 bench-iso: $(OUT)/stage-$(STAGE)-bench.iso
+	@:
 else
 bench-iso:
 	@echo "stage $(STAGE) has no benchmark (no BENCH_SOURCES in its stage.mk)" >&2; exit 1
 endif
 kernels: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
+	@:
 FORCE:
 
 # The text of $(1), single-quoted for the shell.
@@ -203,14 +211,26 @@ $(OUT)/bench-kernel.elf: $(KERNEL_OBJS) $(BENCH_OBJS) $(call path_of,linker.ld) 
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BENCH_OBJS)
 
 # grub-mkrescue: only the BIOS (i386-pc) platform, so it is quick.
+# (MKRESCUE and GRUB_FILE: scripts/toolchain.mk; x86_64-elf-... on a Mac.)
 GRUB_DIR := $(firstword $(wildcard /usr/lib/grub/i386-pc /usr/local/lib/grub/i386-pc /opt/homebrew/lib/grub/i386-pc))
-MKRESCUE := $(firstword $(shell command -v grub-mkrescue grub2-mkrescue i686-elf-grub-mkrescue x86_64-elf-grub-mkrescue 2>/dev/null))
+grub_missing = $(error no $(1) found in PATH (Debian: grub-common and grub-pc-bin; macOS: brew install x86_64-elf-grub); scripts/install-deps installs what is missing)
+
+# check_multiboot2 ELF: before an ISO is made of it, GRUB's own test that
+# it would boot the kernel: a multiboot2 header in its first 32 KiB,
+# 8-byte aligned, with the right checksum.
+define check_multiboot2
+$(or $(GRUB_FILE),$(call grub_missing,grub-file)) --is-x86-multiboot2 $(1) || { \
+	echo "$(1) is not a multiboot2 kernel: grub-file --is-x86-multiboot2 says GRUB would not boot it." >&2; \
+	echo "Its multiboot2 header (common/boot.S, section .multiboot2, placed first by the linker script) must lie in the file's first 32 KiB, 8-byte aligned, magic 0xe85250d6, with a checksum that makes magic + architecture + length + checksum zero." >&2; \
+	exit 1; }
+endef
 
 $(OUT)/%.iso: $(OUT)/iso-%/boot/kernel.elf grub/grub.cfg
 	@echo "  ISO     $@"
+	@$(call check_multiboot2,$<)
 	@mkdir -p $(OUT)/iso-$*/boot/grub
 	@cp grub/grub.cfg $(OUT)/iso-$*/boot/grub/grub.cfg
-	@$(MKRESCUE) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(OUT)/iso-$* >$(OUT)/grub-mkrescue.log 2>&1 \
+	@$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(OUT)/iso-$* >$(OUT)/grub-mkrescue.log 2>&1 \
 		|| { cat $(OUT)/grub-mkrescue.log; exit 1; }
 
 $(OUT)/iso-stage-$(STAGE)/boot/kernel.elf: $(OUT)/kernel.elf
@@ -256,13 +276,15 @@ $(EXTRA_OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS) $(EXTRA_
 
 $(EXTRA_OUT)/stage-$(STAGE)-test.iso: $(EXTRA_OUT)/test-kernel.elf grub/grub.cfg
 	@echo "  ISO     $@"
+	@$(call check_multiboot2,$<)
 	@mkdir -p $(EXTRA_OUT)/iso/boot/grub
 	@cp $< $(EXTRA_OUT)/iso/boot/kernel.elf
 	@cp grub/grub.cfg $(EXTRA_OUT)/iso/boot/grub/grub.cfg
-	@$(MKRESCUE) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(EXTRA_OUT)/iso >$(EXTRA_OUT)/grub-mkrescue.log 2>&1 \
+	@$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(EXTRA_OUT)/iso >$(EXTRA_OUT)/grub-mkrescue.log 2>&1 \
 		|| { cat $(EXTRA_OUT)/grub-mkrescue.log; exit 1; }
 
 extra-test-iso: $(EXTRA_OUT)/stage-$(STAGE)-test.iso
+	@:
 -include $(wildcard $(EXTRA_OUT)/*.d)
 else
 extra-test-iso:
@@ -284,18 +306,53 @@ tree: $(OUT)/kernel.elf $(OUT)/test-kernel.elf
 	@cp $(lastword $(STAGE_DIRS_OLDEST_FIRST))/stage.mk $(TREE)/
 	@echo "stage $(STAGE) sources in $(TREE)"
 
-# For editors: each source's real path, compiled as the build does (from
-# its link in the resolved tree).  Rewritten when the repository moves.
-$(OUT)/directory: FORCE
-	@$(call write_if_changed,$(CURDIR))
+# compile_commands.json, for editors (clangd and the like): one database,
+# $(COMPILE_DB), for every stage, the exercises and the host tests, where
+# clangd finds it from any file of the repository.  Each file appears once,
+# with the flags of the first stage that compiles it (its own lesson's; a
+# common/ file: the first stage that uses it), written for Clang whichever
+# compiler builds: --target=x86_64-elf, no GCC-only flags, and for the
+# overlay -I the stage's folders newest first, then common/ (an editor
+# opens the real file, not its link in the resolved tree, and this is the
+# resolution the links give).  The Makefile has it rewritten before a build
+# when a stage.mk, this file or a host test changed, or the repository
+# moved ($(COMPILE_DB:.json=.mk) says where it was written).
+COMPILE_DB ?= build/compile_commands.json
+comma := ,
+json = "$(subst ",\",$(subst \,\\,$(1)))"
+DB_ARGS := $(foreach a,clang --target=x86_64-elf $(BASE_CFLAGS) $(addprefix -I,$(SEARCH_DIRS)) -DSTAGE=$(STAGE),$(call json,$(a))$(comma)) $(call json,$(TITLE_DEFINE))$(comma)
+db_entry = {"directory": $(call json,$(CURDIR)), "file": $(call json,$(1)), "arguments": [$(DB_ARGS) "-c", $(call json,$(1))]}
+DB_FILES := $(foreach f,$(sort $(ALL_SOURCES)),$(call path_of,$(f))) $(wildcard exercises/$(STAGE).*/*.c)
 
-compile_commands.json: $(OUT)/compile_commands.json
-$(OUT)/compile_commands.json: $(KERNEL_MK) $(addsuffix /stage.mk,$(STAGE_DIRS)) $(OUT)/cflags $(OUT)/directory
-	@{ echo '['; sep=''; \
-	  for s in $(sort $(KERNEL_SOURCES) $(DEMO_SOURCES) ktest.c $(TEST_SOURCES)); do \
-	    p=; for r in $(RESOLVED); do [ "$${r%%=*}" = "$$s" ] && p=$${r#*=}; done; \
-	    printf '%s  {"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' \
-	      "$$sep" "$(CURDIR)" "$$p" "$(CC)" "$(subst ",\\\",$(CFLAGS))" "$(SRC)/$$s"; sep=$$(printf ',\n'); \
-	  done; echo; echo ']'; } > $@
+.PHONY: compile_commands.json compile-db-entries toolchain
+# This stage's entries, one a line.
+compile-db-entries:
+	@printf '%s\n' $(foreach f,$(DB_FILES),$(call shquote,$(call db_entry,$(f))))
+
+# Every stage's entries, then the host tests' (scripts/host-test --flags),
+# the first of each file kept.
+compile_commands.json:
+	@mkdir -p $(dir $(COMPILE_DB)); new=$(COMPILE_DB).$$$$; \
+	{ for n in $(call count_to,$(words $(ALL_STAGES))); do \
+		$(MAKE) -s --no-print-directory -f $(KERNEL_MK) STAGE=$$n SELFTEST= EXTRA_TESTS= \
+			COMPILE_DB=$(COMPILE_DB) compile-db-entries || exit 1; \
+	  done; \
+	  for f in tests/host/*.c; do \
+		flags=$$(sh scripts/host-test --flags $$f) || exit 1; args=; \
+		for a in clang $$flags -c $$f; do args="$$args\"$$a\", "; done; \
+		printf '{"directory": "%s", "file": "%s", "arguments": [%s]}\n' '$(CURDIR)' "$$f" "$${args%, }"; \
+	  done; } >$$new.lines || { rm -f $$new.lines; exit 1; }; \
+	awk 'BEGIN { print "[" } \
+	     { f = $$0; sub(/^.*"file": "/, "", f); sub(/".*$$/, "", f); if (seen[f]++) next; \
+	       if (n++) printf ",\n"; printf "  %s", $$0 } \
+	     END { if (n) printf "\n"; print "]" }' $$new.lines >$$new && \
+	rm -f $$new.lines && mv -f $$new $(COMPILE_DB) && \
+	printf 'COMPILE_DB_DIR := %s\n' '$(CURDIR)' >$(COMPILE_DB:.json=.mk)
+
+# What scripts/toolchain.mk chose (tests/scripts/test_toolchain.sh).
+toolchain:
+	@echo "UNAME_S=$(UNAME_S)"; echo "CC=$(CC)"; echo "COMPILER=$(COMPILER)"; \
+	echo "TARGET_FLAGS=$(TARGET_FLAGS)"; echo "LD=$(LD)"; echo "GDB=$(GDB)"; \
+	echo "MKRESCUE=$(MKRESCUE)"; echo "GRUB_FILE=$(GRUB_FILE)"
 
 -include $(wildcard $(OBJ)/*.d)

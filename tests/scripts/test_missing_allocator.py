@@ -124,6 +124,7 @@ def copy_tree(tmp):
     for d in ("common", "stages"):
         shutil.copytree(d, os.path.join(repo, d), symlinks=True)
     shutil.copy("scripts/kernel.mk", os.path.join(repo, "scripts"))
+    shutil.copy("scripts/toolchain.mk", os.path.join(repo, "scripts"))
     return repo
 
 

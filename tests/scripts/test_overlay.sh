@@ -3,8 +3,9 @@
 #
 #   tests/scripts/test_overlay.sh
 #
-# Works in a copy of common/, stages/ and scripts/kernel.mk in a temporary
-# folder (the real tree and its build/ are never touched) and builds stage 1
+# Works in a copy of common/, stages/ and scripts/kernel.mk (with the
+# toolchain.mk it reads) in a temporary folder (the real tree and its
+# build/ are never touched) and builds stage 1
 # with GCC, reading the results off the ELF (strings, debug info), without
 # booting.  The copy gets a probe: common/overlay_probe.c, which puts the
 # value of OVERLAY_PROBE from "overlay_probe.h" and its own __FILE__ in the
@@ -41,7 +42,8 @@ sum() { cksum <"$1"; }
 
 repo=$tmp/repo
 mkdir -p "$repo/scripts"
-cp -a "$top/common" "$top/stages" "$repo/" && cp "$kernel_mk" "$repo/scripts/kernel.mk" || exit 1
+cp -a "$top/common" "$top/stages" "$repo/" && cp "$kernel_mk" "$repo/scripts/kernel.mk" &&
+	cp "$top/scripts/toolchain.mk" "$repo/scripts/" || exit 1
 
 cat >"$repo/common/overlay_probe.h" <<'EOF'
 #define OVERLAY_PROBE "overlay-probe: common"
