@@ -225,13 +225,32 @@ $(or $(GRUB_FILE),$(call grub_missing,grub-file)) --is-x86-multiboot2 $(1) || { 
 	exit 1; }
 endef
 
-$(OUT)/%.iso: $(OUT)/iso-%/boot/kernel.elf grub/grub.cfg
+# grub-mkrescue builds GRUB's boot image anew every time (about a second
+# of the student's edit-and-run loop).  So it runs once, for a template ISO
+# holding only GRUB and grub.cfg, shared by every stage; each kernel's ISO
+# is that template plus the kernel file, written by xorriso (which
+# grub-mkrescue itself uses) in a tenth of the time.  Several builds may
+# make the template at once: each writes its own file and renames it.
+GRUB_TEMPLATE := build/grub-template/template.iso
+$(GRUB_TEMPLATE): grub/grub.cfg
+	@echo "  GRUB    $@"
+	@rm -rf $(dir $@)tree.$$$$ && mkdir -p $(dir $@)tree.$$$$/boot/grub && \
+	cp grub/grub.cfg $(dir $@)tree.$$$$/boot/grub/ && \
+	$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) \
+		-o $@.$$$$ $(dir $@)tree.$$$$ >$@.$$$$.log 2>&1 \
+		|| { cat $@.$$$$.log; rm -rf $(dir $@)tree.$$$$; exit 1; }; \
+	rm -rf $(dir $@)tree.$$$$ $@.$$$$.log && mv $@.$$$$ $@
+
+# make_iso ELF: the template with ELF added as /boot/kernel.elf, into $@.
+define make_iso
+rm -f $@ && xorriso -indev $(GRUB_TEMPLATE) -outdev $@ -boot_image any replay \
+	-map $(1) /boot/kernel.elf >$@.log 2>&1 || { cat $@.log; exit 1; }; rm -f $@.log
+endef
+
+$(OUT)/%.iso: $(OUT)/iso-%/boot/kernel.elf $(GRUB_TEMPLATE)
 	@echo "  ISO     $@"
 	@$(call check_multiboot2,$<)
-	@mkdir -p $(OUT)/iso-$*/boot/grub
-	@cp grub/grub.cfg $(OUT)/iso-$*/boot/grub/grub.cfg
-	@$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(OUT)/iso-$* >$(OUT)/grub-mkrescue.log 2>&1 \
-		|| { cat $(OUT)/grub-mkrescue.log; exit 1; }
+	@$(call make_iso,$<)
 
 $(OUT)/iso-stage-$(STAGE)/boot/kernel.elf: $(OUT)/kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
@@ -274,14 +293,10 @@ $(EXTRA_OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS) $(EXTRA_
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS)
 
-$(EXTRA_OUT)/stage-$(STAGE)-test.iso: $(EXTRA_OUT)/test-kernel.elf grub/grub.cfg
+$(EXTRA_OUT)/stage-$(STAGE)-test.iso: $(EXTRA_OUT)/test-kernel.elf $(GRUB_TEMPLATE)
 	@echo "  ISO     $@"
 	@$(call check_multiboot2,$<)
-	@mkdir -p $(EXTRA_OUT)/iso/boot/grub
-	@cp $< $(EXTRA_OUT)/iso/boot/kernel.elf
-	@cp grub/grub.cfg $(EXTRA_OUT)/iso/boot/grub/grub.cfg
-	@$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) -o $@ $(EXTRA_OUT)/iso >$(EXTRA_OUT)/grub-mkrescue.log 2>&1 \
-		|| { cat $(EXTRA_OUT)/grub-mkrescue.log; exit 1; }
+	@$(call make_iso,$<)
 
 extra-test-iso: $(EXTRA_OUT)/stage-$(STAGE)-test.iso
 	@:
