@@ -69,6 +69,7 @@ help:
 	@echo "make diff-html-all     one HTML page per pair of neighbouring stages, and an index"
 	@echo "make check-html        the diff checks, with the HTML pages rendered in headless Chromium"
 	@echo "make bench             allocator benchmark (not part of make test)"
+	@echo "make screenshots       the pictures of the VGA screen in LESSONS.md (docs/screens/)"
 	@echo "make clean             remove build/"
 	@echo "make help              this list"
 	@echo "Options: CC=clang builds with Clang and ld.lld."
@@ -173,6 +174,13 @@ check-html:
 
 bench: deps
 	@python3 scripts/bench
+
+# The VGA screens LESSONS.md shows, booted headless and saved as PNG with
+# the text and colours they show (scripts/screenshots); `make test` checks
+# that they are current (tests/scripts/check_pictures.py).
+.PHONY: screenshots
+screenshots: deps
+	@python3 scripts/screenshots
 
 clean:
 	rm -rf build
