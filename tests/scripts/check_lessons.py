@@ -82,6 +82,9 @@ The checks:
       Clang columns say "caught" exactly where `sh scripts/compile-fail`
       reports [ok] and "missed" where it reports [skipped]; the sentence
       "So P of the N checks pass and S are skipped" has its numbers.
+      (What compile-fail reports: the results its last full run saved,
+      build/compile-fail/results.txt, when they are newer than the checker,
+      the cases and the headers they include; otherwise it is run.)
 
 Checks of the checks: unless --no-selftest, each check is then run on a
 copy of the text broken in a way that check must catch (a block of
@@ -178,43 +181,41 @@ class Text:
                     end = line2 - 1
                     break
             self.sections.append((level, title, line, end))
+        self._ranges = {}  # in_section's: (title_re, level) -> [(first, last)]
         self.spans = []  # (line, text, before, after)
+        line, counted = 1, 0  # the line at offset `counted` of the prose
         for m in re.finditer(r"`([^`\n]+(?:\n[^`\n]+)?)`", self.prose):
-            line = self.prose.count("\n", 0, m.start()) + 1
+            line += self.prose.count("\n", counted, m.start())
+            counted = m.start()
             before = self.prose[max(0, m.start() - 40):m.start()]
             after = self.prose[m.end():m.end() + 40]
             self.spans.append((line, " ".join(m.group(1).split()), before, after))
 
     def in_section(self, line, title_re, level=3):
-        return any(lv == level and re.match(title_re, t) and a <= line <= b
-                   for lv, t, a, b in self.sections)
+        key = (title_re, level)
+        if key not in self._ranges:
+            self._ranges[key] = [(a, b) for lv, t, a, b in self.sections
+                                 if lv == level and re.match(title_re, t)]
+        return any(a <= line <= b for a, b in self._ranges[key])
 
 
 # ------------------------------------------------------------ the tree
 
+# What strip_c takes out, from left to right: a /* comment */ (to the end
+# of the text if it is not closed), a // comment (not its newline), a
+# string or character literal (a backslash escapes the next character,
+# newlines included; to the end of the text if it is not closed).
+C_NOISE = re.compile(r"/\*[\s\S]*?(?:\*/|\Z)|//[^\n]*"
+                     r"|\"(?:[^\"\\]|\\[\s\S]?)*(?:\"|\Z)"
+                     r"|'(?:[^'\\]|\\[\s\S]?)*(?:'|\Z)")
+
+
 def strip_c(src):
-    """C source without comments, string and character literals."""
-    out, i, n = [], 0, len(src)
-    while i < n:
-        c = src[i]
-        if src.startswith("/*", i):
-            j = src.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append("\n" * src.count("\n", i, j))
-            i = j
-        elif src.startswith("//", i):
-            j = src.find("\n", i)
-            i = n if j < 0 else j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if src[j] == "\\" else 1
-            out.append(" ")
-            i = j + 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    """C source without comments, string and character literals: a
+    comment becomes its newlines, a literal one space."""
+    return C_NOISE.sub(lambda m: "\n" * m.group(0).count("\n")
+                       if m.group(0).startswith("/*") else
+                       "" if m.group(0).startswith("//") else " ", src)
 
 
 def string_literals(src):
@@ -501,13 +502,46 @@ def check_stage_tests_are_described(text, tree):
 
 
 _compile_fail = []
+COMPILE_FAIL_RESULTS = "build/compile-fail/results.txt"
+
+
+def saved_compile_fail_report():
+    """The results `sh scripts/compile-fail` saved on its last run of every
+    case (make test runs it before this script), or None unless they are
+    what a run would print now: newer than the checker, the cases and the
+    headers the cases can include (-Icommon -Istages/3-null-allocator),
+    and from the same compilers."""
+    try:
+        saved = os.stat(COMPILE_FAIL_RESULTS).st_mtime_ns
+        with open(COMPILE_FAIL_RESULTS) as f:
+            text = f.read()
+    except OSError:
+        return None
+    inputs = ["scripts/compile-fail"]
+    for d in ("tests/compile-fail", "common", "stages/3-null-allocator"):
+        inputs.append(d)  # a file added or removed
+        inputs += [os.path.join(d, f) for f in os.listdir(d)]
+    try:
+        if any(os.stat(f).st_mtime_ns >= saved for f in inputs):
+            return None
+    except OSError:
+        return None
+    gcc, clang = os.environ.get("GCC", "gcc"), os.environ.get("CLANG", "clang")
+    compilers = "gcc clang" if shutil.which(clang) else "gcc"
+    first = text.split("\n", 1)[0]
+    if first != f"# compile-fail results: GCC={gcc} CLANG={clang} compilers: {compilers}":
+        return None
+    return text
 
 
 def compile_fail_report():
     if not _compile_fail:
-        p = subprocess.run(["sh", "scripts/compile-fail"], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
-        _compile_fail.append(p.stdout.decode(errors="replace"))
+        text = saved_compile_fail_report()
+        if text is None:
+            p = subprocess.run(["sh", "scripts/compile-fail"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            text = p.stdout.decode(errors="replace")
+        _compile_fail.append(text)
     return _compile_fail[0]
 
 

@@ -24,21 +24,47 @@ What is checked (issue 11):
     file, dark and light colours, a large font; rendered by a headless
     Chromium (when one is installed): a screenshot at 1280x720 that is not
     blank, no horizontal scrolling at that size, darker in dark mode.
+
+How `make diff` is run.  Through the real thing, as a student types it
+(make, then scripts/diff in a process of its own): the checks of what a
+terminal gets (colour, the pager), of piped output, and one usage error
+per target; the piped `make diff FROM=3 TO=4` must also be, byte for
+byte, the view the other checks read.  Those other checks ask make what
+it would run (`make -n`: the Makefile's recipe, with FROM=, TO=, FILE=
+and ALL= as it passes them) and, when that is `python3 scripts/diff
+...` alone, run scripts/diff on those arguments in this process (the
+body of its own `if __name__ == "__main__":`, so its output, messages
+and exit status are what its process would give); each stage is loaded
+and each pair compared once for all of them.
+
+The browser is started once, and driven over its DevTools pipe: the page
+loaded at 1280x720, a screenshot, the probe (what was laid out), a
+screenshot with prefers-color-scheme: dark.
 """
 import argparse
+import ast
+import base64
+import contextlib
 import fcntl
 import html.parser
+import importlib.machinery
+import importlib.util
+import io
 import json
 import os
 import pty
 import re
 import select
+import shlex
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import termios
+import time
+import traceback
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -80,6 +106,12 @@ def expect(cond, why):
 def clean_env(**extra):
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NO_COLOR")}
+    # The recipes' `python3` is this interpreter (not a wrapper that would
+    # look it up again, such as pyenv's shim).
+    here = os.path.dirname(sys.executable)
+    if os.path.basename(sys.executable).startswith("python3") and \
+            os.path.exists(os.path.join(here, "python3")):
+        env["PATH"] = here + os.pathsep + env.get("PATH", "")
     env.update(extra)
     return env
 
@@ -92,8 +124,137 @@ def make(*args, env=None, timeout=300):
     return p.returncode, p.stdout, p.stderr
 
 
+def load_diff_module():
+    """scripts/diff, imported; each stage loaded (kernel.mk asked for its
+    lists) and each pair of stages compared once, whatever the view."""
+    path = os.path.join(ROOT, "scripts", "diff")
+    loader = importlib.machinery.SourceFileLoader("classroom_diff", path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    load_stage, compare = mod.load_stage, mod.compare
+    loaded, compared = {}, {}
+
+    def load_stage_once(number, folders):
+        if number not in loaded:
+            loaded[number] = load_stage(number, folders)
+        return loaded[number]
+
+    def compare_once(old, new, folders):
+        key = (old.number, new.number)
+        if key not in compared:
+            compared[key] = compare(old, new, folders)
+        return compared[key]
+
+    mod.load_stage, mod.compare = load_stage_once, compare_once
+    # the body of its `if __name__ == "__main__":`, run as the script's
+    # own process runs it
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    blocks = [node.body for node in tree.body if isinstance(node, ast.If)
+              and ast.unparse(node.test) in ("__name__ == '__main__'",
+                                             "'__main__' == __name__")]
+    mod.as_main = compile(ast.Module(body=blocks[-1], type_ignores=[]),
+                          path, "exec") if blocks else None
+    return mod
+
+
+_diff_module = []
+
+
+def diff_module():
+    if not _diff_module:
+        _diff_module.append(load_diff_module())
+    return _diff_module[0]
+
+
+def run_script(argv):
+    """scripts/diff ARGV in this process, through the script's own
+    `if __name__ == "__main__":` block: (exit status, stdout, stderr) as
+    its process would end them (sys.exit's argument; an uncaught
+    exception's traceback and status 1)."""
+    mod = diff_module()
+    if mod.as_main is None:
+        p = subprocess.run([sys.executable, "scripts/diff", *argv], cwd=ROOT,
+                           capture_output=True, text=True, timeout=300,
+                           env=clean_env(), stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout, p.stderr
+    out, err = io.StringIO(), io.StringIO()
+    saved_argv, code = sys.argv, 0
+    sys.argv = ["scripts/diff", *argv]
+    # what the script's own children write (a pager) goes to files, as
+    # Python's writes go to `out` and `err`
+    sys.stdout.flush()
+    sys.stderr.flush()
+    files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]
+    saved_fds = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(files[0].fileno(), 1)
+        os.dup2(files[1].fileno(), 2)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                exec(mod.as_main, mod.__dict__)
+            except SystemExit as e:
+                if e.code is None or isinstance(e.code, int):
+                    code = e.code or 0
+                else:
+                    print(e.code, file=sys.stderr)
+                    code = 1
+            except Exception:  # noqa: BLE001 (the process would die so)
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.argv = saved_argv
+        os.dup2(saved_fds[0], 1)
+        os.dup2(saved_fds[1], 2)
+        for fd in saved_fds:
+            os.close(fd)
+    texts = []
+    for f in files:
+        f.seek(0)
+        texts.append(f.read().decode("utf-8", "replace"))
+        f.close()
+    return code, out.getvalue() + texts[0], err.getvalue() + texts[1]
+
+
+_recipes = {}
+
+
+def recipe(*args):
+    """What `make ARGS` would run (make -n): scripts/diff's arguments when
+    it is one `python3 scripts/diff ...` command and nothing else, else
+    None."""
+    if args not in _recipes:
+        p = subprocess.run(["make", "-n", "--no-print-directory", *args],
+                           cwd=ROOT, capture_output=True, text=True,
+                           timeout=60, env=clean_env(),
+                           stdin=subprocess.DEVNULL)
+        lines = p.stdout.splitlines()
+        argv = None
+        if p.returncode == 0 and len(lines) == 1 and \
+                not re.search(r"[$`\\]", lines[0]):
+            lex = shlex.shlex(lines[0], posix=True, punctuation_chars=True)
+            lex.whitespace_split = True
+            words = list(lex)
+            if words[:2] == ["python3", "scripts/diff"] and not any(
+                    w and set(w) <= set("();<>|&") for w in words):
+                argv = words[2:]
+        _recipes[args] = argv
+    return _recipes[args]
+
+
+def make_diff(*args):
+    """`make ARGS` for a diff target: (exit status, stdout, stderr).  Its
+    recipe's scripts/diff run in this process; the real make when the
+    recipe is anything else."""
+    argv = recipe(*args)
+    if argv is None:
+        return make(*args)
+    return run_script(argv)
+
+
 def diff(a, b, *extra):
-    code, out, err = make("diff", f"FROM={a}", f"TO={b}", *extra)
+    code, out, err = make_diff("diff", f"FROM={a}", f"TO={b}", *extra)
     if code != 0:
         raise Failed(f"make diff FROM={a} TO={b} {' '.join(extra)} "
                      f"exited {code}: {err.strip()[-300:]}")
@@ -367,34 +528,54 @@ def check_no_timestamps():
                        f"{a}->{b}: {line!r}")
 
 
+# The runs of the real `make diff` (make, then scripts/diff in a process
+# of its own), each made once and read by the checks that need it.  The
+# pager is one that marks its output, in every run: it must show only
+# where it is due (a terminal, a long text).
+PAGER_MARK = "PAGER-WAS-HERE"
+_real_runs = {}
+
+
+def real_run(how, *args, no_color=False):
+    """`make diff ARGS` on a terminal (how="terminal") or piped."""
+    key = (how, args, no_color)
+    if key not in _real_runs:
+        env = clean_env(PAGER=f"echo {PAGER_MARK}; cat", TERM="xterm")
+        if no_color:
+            env["NO_COLOR"] = "1"
+        if how == "terminal":
+            _real_runs[key] = on_terminal(
+                ["make", "--no-print-directory", "diff", *args], env)
+        else:
+            code, out, err = make("diff", *args, env=env)
+            expect(code == 0, f"make diff {' '.join(args)} exited {code}: "
+                   f"{err.strip()[-300:]}")
+            _real_runs[key] = out
+    return _real_runs[key]
+
+
 def check_no_colour_piped():
-    out = diff(3, 4)
+    out = real_run("piped", "FROM=3", "TO=4")
     expect("\033[" not in out, "escape sequences in piped output")
+    expect(out == diff(3, 4), "the piped output of make diff FROM=3 TO=4 "
+           "is not the view scripts/diff gives in-process")
 
 
 def check_colour_on_terminal():
-    env = clean_env(PAGER="cat", TERM="xterm")
-    out = on_terminal(["make", "--no-print-directory", "diff", "FROM=3",
-                       "TO=4", "FILE=init"], env)
+    out = real_run("terminal", "FROM=3", "TO=4", "FILE=init")
     expect("\033[32m+" in out or "\033[32m" in out, "no green additions")
     expect("\033[31m-" in out or "\033[31m" in out, "no red removals")
-    env["NO_COLOR"] = "1"
-    out = on_terminal(["make", "--no-print-directory", "diff", "FROM=3",
-                       "TO=4", "FILE=init"], env)
+    out = real_run("terminal", "FROM=3", "TO=4", "FILE=init", no_color=True)
     expect("\033[" not in out, "colour despite NO_COLOR")
 
 
 def check_pager():
-    marker = "PAGER-WAS-HERE"
-    env = clean_env(PAGER=f"echo {marker}; cat", TERM="xterm")
-    long = on_terminal(["make", "--no-print-directory", "diff", "FROM=3",
-                        "TO=4"], env)
-    expect(marker in long, "long output on a terminal: no pager")
-    short = on_terminal(["make", "--no-print-directory", "diff", "FROM=3",
-                         "TO=4", "FILE=init"], env)
-    expect(marker not in short, "a pager for a screenful")
-    code, piped, _ = make("diff", "FROM=3", "TO=4", env=env)
-    expect(marker not in piped, "a pager when piped")
+    long = real_run("terminal", "FROM=3", "TO=4")
+    expect(PAGER_MARK in long, "long output on a terminal: no pager")
+    short = real_run("terminal", "FROM=3", "TO=4", "FILE=init")
+    expect(PAGER_MARK not in short, "a pager for a screenful")
+    piped = real_run("piped", "FROM=3", "TO=4")
+    expect(PAGER_MARK not in piped, "a pager when piped")
 
 
 def check_file_filter():
@@ -413,11 +594,13 @@ def check_file_filter():
     tests = shown_files(diff(3, 4, "FILE=heap_tests"))
     expect([os.path.basename(f) for f in tests] == ["heap_tests.c"],
            f"FILE=heap_tests (a test file) shows {tests}")
-    code, _, err = make("diff", "FROM=4", "TO=5", "FILE=nosuchfile")
+    code, _, err = make_diff("diff", "FROM=4", "TO=5", "FILE=nosuchfile")
     expect(code != 0 and "matches no changed file" in err,
            f"FILE=nosuchfile: exit {code}, {err.strip()!r}")
 
 
+# The first case of each target runs the real make and scripts/diff's
+# own process; the others, make -n's recipe in-process.
 USAGE_CASES = [
     ("missing-from", ["TO=3"], "FROM is missing"),
     ("missing-to", ["FROM=3"], "TO is missing"),
@@ -429,8 +612,8 @@ USAGE_CASES = [
 ]
 
 
-def check_usage(target, args, reason):
-    code, out, err = make(target, *args)
+def check_usage(target, args, reason, real=False):
+    code, out, err = (make if real else make_diff)(target, *args)
     expect(code != 0, f"exit status 0 for make {target} {' '.join(args)}")
     expect(reason in err, f"no {reason!r} in {err.strip()!r}")
     expect(f"usage: make {target} FROM=a TO=b" in err,
@@ -479,15 +662,21 @@ class PageParser(html.parser.HTMLParser):
             self.title += data
 
 
+_parsed = {}  # a page's text -> what it holds (the same text: the same parse)
+
+
 def parse(path):
-    p = PageParser()
     with open(path, encoding="utf-8") as f:
-        p.feed(f.read())
-    return p
+        text = f.read()
+    if text not in _parsed:
+        p = PageParser()
+        p.feed(text)
+        _parsed[text] = p
+    return _parsed[text]
 
 
 def check_html_pages(out_dir):
-    code, out, err = make("diff-html-all")
+    code, out, err = make_diff("diff-html-all")
     expect(code == 0, f"make diff-html-all: {err.strip()[-300:]}")
     ns = stages()
     for a, b in zip(ns, ns[1:]):
@@ -510,8 +699,7 @@ def check_html_pages(out_dir):
     index = parse(os.path.join(ROOT, "build", "diff", "index.html"))
     expect(len(index.ids) >= 0 and not index.external,
            "index.html: external resources")
-    code, out, err = make("diff-html", "FROM=4", "TO=5",
-                          env=clean_env())
+    code, out, err = make_diff("diff-html", "FROM=4", "TO=5")
     expect(code == 0 and "stage-4-to-5.html" in out,
            f"make diff-html FROM=4 TO=5: {out!r} {err!r}")
     p = parse(os.path.join(ROOT, "build", "diff", "stage-4-to-5.html"))
@@ -521,9 +709,9 @@ def check_html_pages(out_dir):
                f"4->5: no index entry for {collection}.c")
     # the page for one file, as FILE= picks it
     single = os.path.join(out_dir, "vec.html")
-    subprocess.run([sys.executable, "scripts/diff", "html", "4", "5",
-                    "--file", "vec", "-o", single], cwd=ROOT, check=True,
-                   capture_output=True)
+    code, out, err = run_script(["html", "4", "5", "--file", "vec",
+                                 "-o", single])
+    expect(code == 0, f"scripts/diff html 4 5 --file vec: {err!r}")
     expect(parse(single).index_links == ["f-vec.h", "f-vec.c"],
            f"FILE=vec page links {parse(single).index_links}")
 
@@ -538,16 +726,147 @@ def browser():
     return alt if os.path.exists(alt) else None
 
 
-def run_browser(exe, work, url, *args, size="1280,720"):
-    profile = tempfile.mkdtemp(prefix="profile-", dir=work)
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-           f"--window-size={size}", "--hide-scrollbars", *args, url]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                       cwd=work)
-    shutil.rmtree(profile, ignore_errors=True)
-    return p
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1280,720",
+                 "--hide-scrollbars"]
+BROWSER_TIMEOUT = 60  # seconds for the whole session
+
+
+class Browser:
+    """One headless Chromium, driven over its DevTools pipe
+    (--remote-debugging-pipe: commands in on fd 3, answers and events out
+    on fd 4, JSON messages ended by a NUL byte), with one page."""
+
+    def __init__(self, exe, work):
+        self.profile = tempfile.mkdtemp(prefix="profile-", dir=work)
+        self.log = os.path.join(work, "browser.log")
+        self.deadline = time.monotonic() + BROWSER_TIMEOUT
+        self.buf, self.next_id, self.session = b"", 0, None
+
+        def high(fd):  # out of the way of the child's 3 and 4
+            new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+            os.close(fd)
+            return new
+        browser_in, self.commands = map(high, os.pipe())
+        self.answers, browser_out = map(high, os.pipe())
+        ours = (self.commands, self.answers)
+
+        def child():
+            # (dup2 leaves 3 and 4 open across exec; every other
+            # descriptor of ours is close-on-exec, as Python opens them)
+            os.dup2(browser_in, 3)
+            os.dup2(browser_out, 4)
+            for fd in ours:
+                os.close(fd)
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [exe, *BROWSER_FLAGS, f"--user-data-dir={self.profile}",
+                 "--remote-debugging-pipe", "about:blank"],
+                cwd=work, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                close_fds=False, preexec_fn=child, start_new_session=True)
+        os.close(browser_in)
+        os.close(browser_out)
+
+    def why(self):
+        """The end of what the browser said, on one line."""
+        try:
+            with open(self.log, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return ""
+        return " | ".join(l for l in text.splitlines() if l.strip())[-300:]
+
+    def receive(self, wanted):
+        """The first message for which wanted(message) is true."""
+        while True:
+            while b"\0" in self.buf:
+                raw, self.buf = self.buf.split(b"\0", 1)
+                message = json.loads(raw)
+                if wanted(message):
+                    return message
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self.answers], [], [],
+                                              left)[0]:
+                raise Failed(f"the browser did not answer within "
+                             f"{BROWSER_TIMEOUT} s: {self.why()}")
+            chunk = os.read(self.answers, 1 << 20)
+            if not chunk:
+                raise Failed(f"the browser ended: {self.why()}")
+            self.buf += chunk
+
+    def send(self, method, session=True, **params):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params}
+        if session and self.session:
+            message["sessionId"] = self.session
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self.commands, data):]
+        except BrokenPipeError:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=10)
+            raise Failed(f"the browser ended (exit status "
+                         f"{self.proc.returncode}): {self.why()}") from None
+        return self.next_id
+
+    def call(self, method, session=True, **params):
+        n = self.send(method, session, **params)
+        answer = self.receive(lambda m: m.get("id") == n)
+        if "error" in answer:
+            raise Failed(f"{method}: {answer['error']}")
+        return answer["result"]
+
+    def open(self, url):
+        """The page shows URL, loaded (its load event fired)."""
+        targets = self.call("Target.getTargets", session=False)
+        page = [t for t in targets["targetInfos"] if t["type"] == "page"]
+        expect(page, "the browser has no page")
+        self.session = self.call("Target.attachToTarget", session=False,
+                                 targetId=page[0]["targetId"],
+                                 flatten=True)["sessionId"]
+        self.call("Page.enable")
+        result = self.call("Page.navigate", url=url)
+        expect("errorText" not in result,
+               f"{url}: {result.get('errorText')}")
+        session = self.session
+        self.receive(lambda m: m.get("method") == "Page.loadEventFired"
+                     and m.get("sessionId") == session)
+
+    def screenshot(self, path):
+        """What the window shows, as a PNG file."""
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression,
+                           returnByValue=True)
+        if "exceptionDetails" in result:
+            details = result["exceptionDetails"]
+            what = details.get("exception", {}).get("description") or \
+                details.get("text", "an exception")
+            raise Failed(f"the rendered page has no probe: "
+                         f"{what.splitlines()[0]}")
+        return result["result"].get("value")
+
+    def close(self):
+        try:
+            if self.proc.poll() is None:
+                self.send("Browser.close", session=False)
+                self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        for fd in (self.commands, self.answers):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def read_png(path):
@@ -609,13 +928,10 @@ def read_png(path):
     return width, height, ink, total / (top * width)
 
 
-# Added to a copy of the page only: what the browser laid out.
-PROBE = """<script>
-addEventListener('load', () => {
+# Evaluated in the loaded page: what the browser laid out.
+PROBE = """(() => {
   const code = document.querySelector('table.code td.text');
-  const m = document.createElement('pre');
-  m.id = 'probe';
-  m.textContent = JSON.stringify({
+  return JSON.stringify({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: innerWidth,
     codePx: parseFloat(getComputedStyle(code).fontSize),
@@ -623,9 +939,7 @@ addEventListener('load', () => {
     sections: document.querySelectorAll('section.file').length,
     index: document.querySelectorAll('nav a[href^="#"]').length,
   });
-  document.body.appendChild(m);
-});
-</script>"""
+})()"""
 
 
 def check_browser(work):
@@ -635,27 +949,24 @@ def check_browser(work):
     page = os.path.join(ROOT, "build", "diff", "stage-3-to-4.html")
     expect(os.path.exists(page), "no stage-3-to-4.html (run the HTML check)")
     shot = os.path.join(work, "light.png")
-    p = run_browser(exe, work, "file://" + page, f"--screenshot={shot}")
-    expect(os.path.exists(shot), f"no screenshot: {p.stderr[-300:]}")
+    dark_shot = os.path.join(work, "dark.png")
+    browser_ = Browser(exe, work)
+    try:
+        browser_.open("file://" + page)
+        browser_.screenshot(shot)
+        got = json.loads(browser_.evaluate(PROBE))
+        # prefers-color-scheme: dark, as --blink-settings=preferredColorScheme=0
+        browser_.call("Emulation.setEmulatedMedia", features=[
+            {"name": "prefers-color-scheme", "value": "dark"}])
+        browser_.screenshot(dark_shot)
+    finally:
+        browser_.close()
     w, h, ink, light = read_png(shot)
     expect((w, h) == (1280, 720), f"screenshot is {w}x{h}")
     expect(ink > 0.01, f"a blank page: {ink:.1%} of the image is not flat")
-    dark_shot = os.path.join(work, "dark.png")
-    run_browser(exe, work, "file://" + page, f"--screenshot={dark_shot}",
-                "--blink-settings=preferredColorScheme=0")
     _, _, dark_ink, dark = read_png(dark_shot)
     expect(dark < light - 60 and dark_ink > 0.01,
            f"dark mode: mean brightness {dark:.0f} vs light {light:.0f}")
-    probe = os.path.join(work, "probe.html")
-    with open(page, encoding="utf-8") as f:
-        text = f.read()
-    with open(probe, "w", encoding="utf-8") as f:
-        f.write(text.replace("</body>", PROBE + "</body>"))
-    p = run_browser(exe, work, "file://" + probe, "--dump-dom",
-                    "--virtual-time-budget=3000")
-    m = re.search(r'<pre id="probe">(.*?)</pre>', p.stdout)
-    expect(m, f"the rendered page has no probe: {p.stderr[-300:]}")
-    got = json.loads(m.group(1).replace("&quot;", '"'))
     expect(got["scrollWidth"] <= got["innerWidth"],
            f"scrolls sideways at 1280x720: {got}")
     expect(got["textPx"] >= 18 and got["codePx"] >= 16,
@@ -673,7 +984,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", help="keep screenshots and pages in this dir")
     args = ap.parse_args()
-    work = args.keep or tempfile.mkdtemp(prefix="test-diff-")
+    work = os.path.abspath(args.keep) if args.keep else \
+        tempfile.mkdtemp(prefix="test-diff-")
+    os.chdir(ROOT)  # where make runs scripts/diff
     os.makedirs(work, exist_ok=True)
     ns = stages()
     try:
@@ -693,9 +1006,9 @@ def main():
         check("pager", check_pager)
         check("file-filter", check_file_filter)
         for target in ("diff", "diff-html"):
-            for name, case_args, reason in USAGE_CASES:
+            for n, (name, case_args, reason) in enumerate(USAGE_CASES):
                 check(f"usage/{target}/{name}", check_usage, target,
-                      case_args, reason)
+                      case_args, reason, n == 0)
         check("html/pages", check_html_pages, work)
         check("html/browser", check_browser, work)
     finally:

@@ -11,6 +11,14 @@
 # value of OVERLAY_PROBE from "overlay_probe.h" and its own __FILE__ in the
 # kernel, and common/overlay_probe.h; stage 1 then overrides the header.
 #
+# What is built is what each check reads, no more: a full build (every
+# object compiled) only where a check needs make to rebuild the kernel
+# after a change (the header added, the title changed); the state before
+# such a change, and the clean build of the header trap, are
+# build/gcc/stage-1/obj/overlay_probe.o alone (the object that includes
+# the header); the file names are read off that clean object and the
+# kernel rebuilt after the header was added.
+#
 # One line per check, `overlay/<check>... [ok]` or `... [failed] <why>`,
 # then `N passed, N failed`; exit status 1 if a check failed.
 # OVERLAY_KERNEL_MK=path tests another kernel.mk (e.g. an older one).
@@ -35,8 +43,17 @@ build() {
 	(cd "$1" && make --no-print-directory -j2 -f scripts/kernel.mk \
 		STAGE=1 CC=gcc "$elf") >"$2" 2>&1
 }
+# build_probe DIR LOG: only the probe's object (and the resolved tree and
+# flags it is compiled with), in DIR
+probe_obj=build/gcc/stage-1/obj/overlay_probe.o
+build_probe() {
+	(cd "$1" && make --no-print-directory -f scripts/kernel.mk \
+		STAGE=1 CC=gcc "$probe_obj") >"$2" 2>&1
+}
 # has DIR STRING: the kernel built in DIR holds STRING
 has() { grep -aqF -e "$2" "$1/$elf"; }
+# probe_has DIR STRING: the probe's object built in DIR holds STRING
+probe_has() { grep -aqF -e "$2" "$1/$probe_obj"; }
 # checksum FILE
 sum() { cksum <"$1"; }
 
@@ -64,9 +81,10 @@ __attribute__((used)) static const char overlay_probe_header[] =
 EOF
 }
 
-# 1. Build once with only the common header, then add the stage's own
-#    overlay_probe.h: the rebuilt kernel must hold the stage's value.
-if ! build "$repo" "$tmp/build1.log" || ! has "$repo" "overlay-probe: common"; then
+# 1. Build once with only the common header (the probe's object), then
+#    add the stage's own overlay_probe.h: the rebuilt kernel must hold the
+#    stage's value.
+if ! build_probe "$repo" "$tmp/build1.log" || ! probe_has "$repo" "overlay-probe: common"; then
 	fail baseline-build "stage 1 with the probe did not build or lacks the probe: $(tail -5 "$tmp/build1.log")"
 	echo "$passed passed, $failed failed"
 	exit 1
@@ -82,30 +100,38 @@ else
 fi
 
 # 2. The same from a clean build: the header trap itself (a file in
-#    common/ finding the header next to it before the stage's).
-rm -rf "$repo/build"
-if ! build "$repo" "$tmp/build3.log"; then
+#    common/ finding the header next to it before the stage's).  A copy
+#    of the sources that was never built (so $repo's kernel stays for
+#    3 and 4), and of it only the object that includes the header.
+clean=$tmp/clean
+mkdir "$clean" && cp -a "$repo/common" "$repo/stages" "$repo/scripts" "$clean/" || exit 1
+if ! build_probe "$clean" "$tmp/build3.log"; then
 	fail stage-header-reaches-common-files "build failed: $(tail -5 "$tmp/build3.log")"
-elif has "$repo" "overlay-probe: stage" && ! has "$repo" "overlay-probe: common"; then
+elif probe_has "$clean" "overlay-probe: stage" && ! probe_has "$clean" "overlay-probe: common"; then
 	ok stage-header-reaches-common-files
 else
 	fail stage-header-reaches-common-files "clean build: common/overlay_probe.c got common/overlay_probe.h, not $stage1/overlay_probe.h"
 fi
 
-# 3. __FILE__ and the debug info name the real files, never build/.
+# 3. __FILE__ and the debug info name the real files, never build/: in
+#    the probe's object of 2 (a clean build) and in the kernel of 1
+#    (every other object compiled there for the first time), so that
+#    neither depends on what 1 checks.
 why=
-has "$repo" "overlay-file: common/overlay_probe.c" ||
+probe_has "$clean" "overlay-file: common/overlay_probe.c" ||
 	why="$why; __FILE__ in common/overlay_probe.c is not \"common/overlay_probe.c\""
-has "$repo" "overlay-header-file: $stage1/overlay_probe.h" ||
+probe_has "$clean" "overlay-header-file: $stage1/overlay_probe.h" ||
 	why="$why; __FILE__ in the stage's header is not \"$stage1/overlay_probe.h\""
-leaked=$(grep -ao 'build/[A-Za-z0-9_./-]*' "$repo/$elf" | sort -u | head -3 | tr '\n' ' ')
+leaked=$(cat "$repo/$elf" "$clean/$probe_obj" | grep -ao 'build/[A-Za-z0-9_./-]*' | sort -u | head -3 | tr '\n' ' ')
 [ -z "$leaked" ] || why="$why; the kernel names build paths: $leaked"
 objdump --dwarf=info --dwarf=line "$repo/$elf" >"$tmp/dwarf.txt" 2>&1
-grep -q 'common/overlay_probe.c' "$tmp/dwarf.txt" ||
+# (run where the object is, so that objdump's heading names no build/ path)
+(cd "$clean/${probe_obj%/*}" && objdump --dwarf=info --dwarf=line "${probe_obj##*/}") >"$tmp/dwarf-probe.txt" 2>&1
+grep -q 'common/overlay_probe.c' "$tmp/dwarf-probe.txt" ||
 	why="$why; the debug info does not name common/overlay_probe.c"
 grep -q 'common/boot.S' "$tmp/dwarf.txt" ||
 	why="$why; the debug info does not name common/boot.S"
-dleak=$(grep -o 'build/gcc/[A-Za-z0-9_./-]*' "$tmp/dwarf.txt" | grep -v "^$elf\$" | sort -u | head -3 | tr '\n' ' ')
+dleak=$(cat "$tmp/dwarf.txt" "$tmp/dwarf-probe.txt" | grep -o 'build/gcc/[A-Za-z0-9_./-]*' | grep -v "^$elf\$" | sort -u | head -3 | tr '\n' ' ')
 [ -z "$dleak" ] || why="$why; the debug info names build paths: $dleak"
 if [ -z "$why" ]; then ok file-names-are-the-real-files; else fail file-names-are-the-real-files "${why#; }"; fi
 
@@ -128,8 +154,14 @@ copy=$tmp/copy
 cp -a "$repo" "$copy"
 before=$(sum "$repo/$elf")
 copy_before=$(sum "$copy/$elf")
-sleep 1 # a clock tick between the copy's objects and the marker
+# the marker strictly newer than the copy's objects (a clock tick between
+# them, when the newest one shares the marker's timestamp)
 touch "$tmp/marker"
+newest=$(ls -t "$copy"/build/gcc/stage-1/obj/*.o | head -1)
+if [ -z "$(find "$tmp/marker" -newer "$newest")" ]; then
+	sleep 1
+	touch "$tmp/marker"
+fi
 stage_header "$copy" mutant
 if ! build "$copy" "$tmp/build5.log"; then
 	fail copy-builds-from-its-own-sources "build of the copy failed: $(tail -5 "$tmp/build5.log")"
