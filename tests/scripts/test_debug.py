@@ -110,6 +110,14 @@ def qemus_named(prefix):
     return found
 
 
+def qemu_argv(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return [a.decode() for a in f.read().split(b"\0")]
+    except OSError:
+        return []
+
+
 def env(**kw):
     e = dict(os.environ, NOX="1", GDB_PORT=str(free_port()), TERM="dumb")
     e.pop("DISPLAY", None)
@@ -200,7 +208,12 @@ def someone_elses_qemu():
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     try:
-        time.sleep(0.5)
+        for _ in range(200):  # until its gdb stub listens
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
         r = subprocess.run(["python3", "scripts/debug", "--check", "1", ELF, ISO],
                            env=env(GDB_PORT=str(port)), capture_output=True,
                            text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -237,6 +250,12 @@ def stale_display():
         record("a-stale-display-runs-headless-with-a-hint",
                bool(hint and title and booted) and "gtk" not in t.text,
                repr(t.text[-400:]))
+        # the window's title is the stage, and it boots from the CD
+        # without trying the floppy and the disk first (-boot d)
+        argv = [qemu_argv(p) for p in qemus_named("Stage 1: ")]
+        record("qemu-is-titled-with-the-stage-and-boots-from-the-cd",
+               any("-boot" in a and a[a.index("-boot") + 1] == "d" for a in argv),
+               repr(argv))
         t.send("\x01x")
         time.sleep(0.3)
     finally:
