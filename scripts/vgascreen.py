@@ -72,22 +72,28 @@ SCENES = [
 
 # ---------------------------------------------------------------- QEMU
 
+def connect_unix(path, timeout):
+    """A connection to the unix socket QEMU is about to open at path (its
+    monitor), retried until QEMU has it ready or `timeout` runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Qmp:
     """QEMU's machine protocol on a unix socket: one JSON object a line."""
 
     def __init__(self, path, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.settimeout(timeout)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect_unix(path, timeout)
         self.file = self.sock.makefile("rwb")
         self._reply()  # the greeting
         self.run("qmp_capabilities")

@@ -42,6 +42,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "scripts"))
+import vgascreen  # noqa: E402  (scripts/vgascreen.py: connect_unix)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.chdir(ROOT)
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
@@ -67,18 +71,7 @@ class Monitor:
     up to the next "(qemu) " prompt."""
 
     def __init__(self, path, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.settimeout(timeout)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = vgascreen.connect_unix(path, timeout)
         self.read_prompt()  # the greeting
 
     def read_prompt(self):
