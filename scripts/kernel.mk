@@ -232,12 +232,17 @@ endef
 # grub-mkrescue itself uses) in a tenth of the time.  Several builds may
 # make the template at once: each writes its own file and renames it.
 GRUB_TEMPLATE := build/grub-template/template.iso
+# Only the GRUB modules grub.cfg uses (the CD's own iso9660 and biosdisk,
+# normal for the menu file, multiboot2 for the kernel), no fonts, locales
+# or themes: an ISO of 0.8 MB instead of 9.5, quicker to write.
+GRUB_TEMPLATE_CONTENTS := --install-modules="multiboot2 normal iso9660 biosdisk" \
+	--fonts= --locales= --themes=
 $(GRUB_TEMPLATE): grub/grub.cfg
 	@echo "  GRUB    $@"
 	@rm -rf $(dir $@)tree.$$$$ && mkdir -p $(dir $@)tree.$$$$/boot/grub && \
 	cp grub/grub.cfg $(dir $@)tree.$$$$/boot/grub/ && \
 	$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(if $(GRUB_DIR),-d $(GRUB_DIR)) \
-		-o $@.$$$$ $(dir $@)tree.$$$$ >$@.$$$$.log 2>&1 \
+		$(GRUB_TEMPLATE_CONTENTS) -o $@.$$$$ $(dir $@)tree.$$$$ >$@.$$$$.log 2>&1 \
 		|| { cat $@.$$$$.log; rm -rf $(dir $@)tree.$$$$; exit 1; }; \
 	rm -rf $(dir $@)tree.$$$$ $@.$$$$.log && mv $@.$$$$ $@
 

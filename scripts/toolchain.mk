@@ -22,7 +22,10 @@
 # UNAME_S=Darwin (or a `uname` earlier in PATH) simulates one
 # (tests/scripts/test_toolchain.sh).
 
-UNAME_S ?= $(shell uname -s)
+# (:= runs uname once; ?= would run it at every use.)
+ifeq ($(origin UNAME_S),undefined)
+UNAME_S := $(shell uname -s)
+endif
 export UNAME_S
 
 # `make` with no CC, or CC=cc from the environment: the course's GCC.
