@@ -72,6 +72,10 @@ def copy_tree(dest, stage, kernel=True):
         shutil.copytree(built, os.path.join(dest, "build", "gcc", f"stage-{stage}"),
                         symlinks=True,
                         ignore=shutil.ignore_patterns("extra-*"))
+        # the GRUB template ISO (scripts/kernel.mk), so no copy makes its own
+        template = os.path.join(ROOT, "build", "grub-template")
+        if os.path.isdir(template):
+            shutil.copytree(template, os.path.join(dest, "build", "grub-template"))
 
 
 def make_check(tree, ex):
