@@ -570,11 +570,12 @@ static void tally_sink(void *ctx, const char *s, size_t n)
 	t->calls++;
 }
 
-static int via_tally(struct tally *t, const char *fmt, ...)
+/* kformat with any sink and context: the call the kernel's kprintf makes */
+static int via(format_sink sink, void *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = kformat(tally_sink, t, fmt, ap);
+	int n = kformat(sink, ctx, fmt, ap);
 	va_end(ap);
 	return n;
 }
@@ -603,15 +604,17 @@ TEST(format_output_past_int_max_is_an_error)
 	/* Each field below would take the count past INT_MAX: -1 at once,
 	 * with nothing of the field sent (no 2 GiB of padding first). */
 	struct tally t = {0};
-	CHECK_EQ(via_tally(&t, "x%2147483647d", 1), -1);
+	CHECK_EQ(via(tally_sink, &t, "x%2147483647d", 1), -1);
 	CHECK_EQ(t.chars, 1);
-	CHECK_EQ(via_tally(&t, "%-.2147483647d", -1), -1); /* '-' + INT_MAX */
-	CHECK_EQ(via_tally(&t, "%#.2147483647x", 1u), -1); /* "0x" + ... */
-	CHECK_EQ(via_tally(&t, "%+2147483647.2147483647d", 1), -1);
-	CHECK_EQ(via_tally(&t, "xy%*s", INT_MAX - 1, ""), -1);
+	CHECK_EQ(via(tally_sink, &t, "%-.2147483647d", -1),
+		 -1); /* '-' + INT_MAX */
+	CHECK_EQ(via(tally_sink, &t, "%#.2147483647x", 1u),
+		 -1); /* "0x" + ... */
+	CHECK_EQ(via(tally_sink, &t, "%+2147483647.2147483647d", 1), -1);
+	CHECK_EQ(via(tally_sink, &t, "xy%*s", INT_MAX - 1, ""), -1);
 	CHECK_EQ(t.chars, 1 + 2);
-	CHECK_EQ(via_tally(&t, "%*s%*s", INT_MAX / 2 + 1, "", INT_MAX / 2 + 1,
-			   ""),
+	CHECK_EQ(via(tally_sink, &t, "%*s%*s", INT_MAX / 2 + 1, "",
+		     INT_MAX / 2 + 1, ""),
 		 -1);
 	CHECK_EQ(t.chars, 1 + 2 + (uint64_t)INT_MAX / 2 + 1);
 }
@@ -621,10 +624,10 @@ TEST(format_output_of_exactly_int_max_is_counted)
 	/* The largest count there is: 2^31-1 characters reach the sink
 	 * (in 64-character pieces), and one more is an error. */
 	struct tally t = {0};
-	CHECK_EQ(via_tally(&t, "%2147483646d%c", 1, 'x'), INT_MAX);
+	CHECK_EQ(via(tally_sink, &t, "%2147483646d%c", 1, 'x'), INT_MAX);
 	CHECK_EQ(t.chars, INT_MAX);
 	t.chars = 0;
-	CHECK_EQ(via_tally(&t, "%.2147483647d%c", 1, 'x'), -1);
+	CHECK_EQ(via(tally_sink, &t, "%.2147483647d%c", 1, 'x'), -1);
 	CHECK_EQ(t.chars, INT_MAX);
 	char buf[4];
 	CHECK_EQ(ksnprintf(buf, sizeof buf, "%*s", INT_MAX, "ab"), INT_MAX);
@@ -664,19 +667,10 @@ static void collect_sink(void *ctx, const char *s, size_t n)
 	c->calls++;
 }
 
-static int via_sink(struct collect *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = kformat(collect_sink, c, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 TEST(format_sink_receives_pieces_in_order)
 {
 	struct collect c = {0};
-	int n = via_sink(&c, "x=%d, s=%-4s|", 42, "ab");
+	int n = via(collect_sink, &c, "x=%d, s=%-4s|", 42, "ab");
 	CHECK_EQ(n, (int)c.len);
 	c.text[c.len] = '\0';
 	CHECK_STR_EQ(c.text, "x=42, s=ab  |");
