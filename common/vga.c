@@ -124,6 +124,17 @@ void vga_draw_bar(int row, int col, int width, int filled,
 	}
 }
 
+void vga_recolor(int row, int col, int width, const enum vga_color *colors)
+{
+	if (row < 0 || row >= VGA_HEIGHT)
+		return;
+	scrollback_show_live(&vga.history);
+	for (int i = 0; i < width && col + i < VGA_WIDTH; i++) {
+		volatile uint16_t *c = &VGA_BUFFER[row * VGA_WIDTH + col + i];
+		*c = cell((char)(*c & 0xff), (uint8_t)(VGA_BLACK << 4 | colors[i]));
+	}
+}
+
 int vga_cursor_row(void)
 {
 	return vga.row;

@@ -53,6 +53,11 @@ void vga_write(const char *s, size_t n);
  * move the cursor. */
 void vga_draw_bar(int row, int col, int width, int filled,
 		  enum vga_color fill_color, enum vga_color empty_color);
+/* Gives the `width` cells at (row, col) the colours colors[0..width), on
+ * black, keeping their characters: a picture printed as text (the same
+ * line goes to serial) is coloured on the screen.  Does not move the
+ * cursor. */
+void vga_recolor(int row, int col, int width, const enum vga_color *colors);
 /* The cursor's row, for drawing next to what was just printed. */
 int vga_cursor_row(void);
 

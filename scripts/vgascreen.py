@@ -67,6 +67,8 @@ SCENES = [
           "stage 4's demo at its end: the heap bars, full then empty"),
     Scene("collections-tour", 5, DEMO_END,
           "stage 5's demo at its end: the last screen of the tour"),
+    Scene("free-list", 6, DEMO_END,
+          "stage 6's demo at its end: the heap maps in colour"),
 ]
 
 

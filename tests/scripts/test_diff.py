@@ -589,7 +589,8 @@ def check_file_filter():
            f"FILE=vec.h shows {one}")
     glob = shown_files(diff(3, 4, "FILE=bump_*"))
     expect(sorted(os.path.basename(f) for f in glob) ==
-           ["bump_alloc.c", "bump_alloc.h", "bump_demo.c"],
+           ["bump_alloc.c", "bump_alloc.h", "bump_demo.c",
+            "bump_heap_tests.c"],
            f"FILE=bump_* shows {glob}")
     tests = shown_files(diff(3, 4, "FILE=heap_tests"))
     expect([os.path.basename(f) for f in tests] == ["heap_tests.c"],
