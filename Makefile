@@ -44,7 +44,7 @@ include scripts/toolchain.mk
 OUT = build/$(COMPILER)/stage-$(N)
 KMAKE = $(MAKE) --no-print-directory -f scripts/kernel.mk STAGE=$(N) CC=$(CC)
 
-.PHONY: help deps run debug test tree diff clean bench $(addprefix stage-,$(STAGE_NUMBERS))
+.PHONY: help deps run debug test tree diff clean bench bench-table $(addprefix stage-,$(STAGE_NUMBERS))
 
 help:
 	@echo "make run               build and boot stage $(LAST_STAGE) (the last) in QEMU"
@@ -69,6 +69,10 @@ help:
 	@echo "make diff-html-all     one HTML page per pair of neighbouring stages, and an index"
 	@echo "make check-html        the diff checks, with the HTML pages rendered in headless Chromium"
 	@echo "make bench             allocator benchmark (not part of make test)"
+	@echo "make bench-table       its results as Markdown tables (WRITE=1: into LESSONS.md, between"
+	@echo "                       <!-- bench-table: stage-N --> and <!-- /bench-table -->; WRITE=file)"
+	@echo "make fuzz              the fuzzers (tests/fuzz/), FUZZ_SECONDS=60 each (FUZZ=freelist: only"
+	@echo "                       that one; UPDATE_CORPUS=1: inputs reaching new code join its seeds)"
 	@echo "make screenshots       the pictures of the VGA screen in LESSONS.md (docs/screens/)"
 	@echo "make clean             remove build/"
 	@echo "make help              this list"
@@ -83,7 +87,7 @@ DEPS_FOR := $(or \
 	$(if $(STAGE_GOAL),,$(filter test,$(MAKECMDGOALS))),\
 	$(if $(filter debug qemu-gdb gdb,$(MAKECMDGOALS)),debug),\
 	$(filter check,$(MAKECMDGOALS)),\
-	$(if $(filter run qemu qemu-nox test bench screenshots,$(MAKECMDGOALS)),run),\
+	$(if $(filter run qemu qemu-nox test bench bench-table screenshots,$(MAKECMDGOALS)),run),\
 	build)
 
 # Every goal that builds first writes compile_commands.json for editors
@@ -174,6 +178,22 @@ check-html:
 
 bench: deps
 	@python3 scripts/bench
+
+# The tables LESSONS.md shows, measured again (medians of five runs);
+# WRITE=1 puts them in LESSONS.md, WRITE=path in another file, in place of
+# what is between the markers of stage N, the last stage with a bench
+# kernel (BENCH_STAGE=N picks another).
+bench-table: deps
+	@python3 scripts/bench --table $(if $(WRITE),--write '$(if $(filter 1,$(WRITE)),LESSONS.md,$(WRITE))')
+
+# The fuzzers (scripts/fuzz): each tests/fuzz/*_fuzz.c under libFuzzer for
+# FUZZ_SECONDS, from its seed corpus; new inputs are kept in build/fuzz/,
+# and join tests/fuzz/corpus/ only with UPDATE_CORPUS=1.  make test runs
+# each for 3 s.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@python3 scripts/fuzz --seconds $(FUZZ_SECONDS) $(if $(UPDATE_CORPUS),--update-corpus) $(FUZZ)
 
 # The VGA screens LESSONS.md shows, booted headless and saved as PNG with
 # the text and colours they show (scripts/screenshots); `make test` checks

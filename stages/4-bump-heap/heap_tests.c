@@ -118,20 +118,6 @@ KTEST(invalid_layouts_are_refused_before_the_allocator)
 	KT_ASSERT_EQ(kernel_heap_stats().live, 0);
 }
 
-KTEST(edge_exact_last_byte_and_one_byte_too_big)
-{
-	KT_ASSERT(kmalloc(runtime(HEAP_SIZE + 1), 1) == NULL);
-	uint8_t *all = kmalloc(runtime(HEAP_SIZE), 1);
-	KT_ASSERT(all != NULL);
-	KT_ASSERT_EQ((uintptr_t)all, HEAP_START);
-	all[HEAP_SIZE - 1] = 0xab; /* the last byte is mapped and ours */
-	KT_ASSERT_EQ(all[HEAP_SIZE - 1], 0xab);
-	KT_ASSERT(kmalloc(1, 1) == NULL);
-	/* GCC knows `all` == HEAP_START from the assertion above and takes
-	 * it for a non-heap constant: hide the value from it. */
-	kfree((void *)runtime((uintptr_t)all), HEAP_SIZE, 1);
-}
-
 static int leave_by_break(void)
 {
 	int seen = 0;

@@ -7,6 +7,6 @@ KERNEL_SOURCES := $(filter-out null_alloc.c,$(KERNEL_SOURCES)) \
 
 DEMO_SOURCES := bump_demo.c
 TEST_SOURCES := $(filter-out null_alloc_tests.c,$(TEST_SOURCES)) \
-	heap_tests.c bump_heap_tests.c
+	heap_tests.c fixed_heap_tests.c bump_heap_tests.c
 # `make bench`: the allocator measured in the guest.
 BENCH_SOURCES := bench_kernel.c

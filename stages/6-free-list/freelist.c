@@ -261,6 +261,24 @@ void freelist_dealloc(struct freelist_heap *h, void *ptr,
 	h->live--;
 }
 
+/* --------------------------------------------------------------- growth */
+
+/*
+ * The new range joins the heap as if it were a live block being freed:
+ * give_back puts it on the list and merges it with the last free block
+ * when that one reaches the old end.  (Chapter 7's heap grows this way.)
+ */
+bool freelist_extend(struct freelist_heap *h, size_t bytes)
+{
+	if (bytes == 0 || bytes % UNIT != 0 || bytes > UINTPTR_MAX - h->end)
+		return false;
+	uintptr_t old_end = h->end;
+	h->end += bytes;
+	h->used += bytes; /* counted in use for a moment, then given back */
+	give_back(h, "freelist_extend", old_end, bytes);
+	return true;
+}
+
 /* --------------------------------------------------------------- realloc */
 
 /* Grows the block [lo, lo + old) by `more` bytes, taken from the front of

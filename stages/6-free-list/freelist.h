@@ -100,6 +100,12 @@ void freelist_dealloc(struct freelist_heap *h, void *ptr,
 void *freelist_realloc_in_place(struct freelist_heap *h, void *ptr,
 				struct layout layout, size_t new_size);
 
+/* Adds [end, end + bytes) to the heap as free memory (it merges with a
+ * free block that reaches the old end).  The range must be mapped and
+ * writable; bytes must be a nonzero multiple of FREELIST_UNIT.  Returns
+ * false, changing nothing, if it is not, or if the end would wrap. */
+bool freelist_extend(struct freelist_heap *h, size_t bytes);
+
 /* What a walk of the free list finds. */
 struct freelist_stats {
 	size_t free_bytes;    /* in all free blocks */

@@ -1,66 +1,71 @@
 /*
- * bench_host.c - what one allocation costs: the bump allocator against a
- * bare pointer increment and the host C library's malloc.
+ * bench_host.c - what our allocators cost on the host, next to the C
+ * library's malloc, and how much of a heap they can use.
  *
- * Not a test: it checks nothing, it prints a table.  Build and run:
+ * Not a test: it checks nothing, it prints rows that scripts/bench (`make
+ * bench`, `make bench-table`) turns into tables, ratios included.
+ * scripts/bench builds it with -O2 from every .c file here and the
+ * allocators' portable cores (its HOST_CORES); then, alone:
  *
- *   cc -O2 -Icommon -Istages/4-bump-heap -Istages/3-null-allocator \
- *      -o build/bench_host tests/bench/bench_host.c \
- *      stages/4-bump-heap/bump_alloc.c stages/3-null-allocator/alloc.c
- *   build/bench_host
+ *   build/bench_host [cost] [first-fit] [efficiency]   (default: all three)
  *
- * Each row runs ROUNDS rounds of OPS operations and reports the median
- * round, in time-stamp-counter ticks per operation (the TSC ticks at a
- * constant rate, close to the nominal clock, whatever the core's current
- * frequency) and in nanoseconds.  The median ignores rounds disturbed by
- * an interrupt or a page fault.
+ * cost        one operation on small blocks, called directly: the bump
+ *             allocator (stage 4), the free list (stage 6), malloc/free.
+ *             Each is the median round of ROUNDS rounds of OPS operations.
+ *             The floor, a pointer increment, is measured in the same run.
+ *   first-fit alloc+free of a 32-byte block with n free 16-byte blocks in
+ *             front of it (too small for it), through the allocator
+ *             interface: first fit walks all n, so its cost grows with n.
+ *   efficiency talc's "heap efficiency" workload (heap_efficiency.c).
  *
- * Rows:
- *   pointer increment    `next += size`, the floor: what bumping costs
- *                        with no alignment, no bounds check, no call
- *   bump_alloc           + align up, the overflow-safe end check, the
- *                        count, and an out-of-line function call
- *   bump_alloc+dealloc   one pair; every dealloc resets the heap
- *   malloc               glibc malloc, the blocks freed outside the timing
- *   malloc+free          one pair (glibc serves it from its per-thread cache)
+ * Output, one line each, fields separated by " | ":
+ *   bench-host: cpu | compiler | C library | ns per tick
+ *   bench-row: base | name | ticks/op | ns/op
+ *   bench-row: cost | contender | stage | operation | bytes | ticks/op | ns/op
+ *   bench-row: first-fit | contender | stage | n | ticks/op | ns/op
+ *   bench-row: efficiency | contender | stage | % | worst % | best % | runs
+ * (stage 0: the C library's; efficiency "n/a": no fixed heap.)
  */
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/mman.h>
+#if defined(__GLIBC__)
+#include <gnu/libc-version.h>
+#endif
 
 #include "alloc.h"
 #include "bump_alloc.h"
+#include "contenders.h"
+#include "freelist.h"
+#include "heap_efficiency.h"
 #include "panic.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#define TICK_UNIT "cycles"
-static uint64_t ticks(void)
-{
-	return __rdtsc();
-}
-#else
-#define TICK_UNIT "ns"
-static uint64_t ticks(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-#endif
+#include "timing.h"
 
 #define ROUNDS 15
 #define OPS 1000000
-#define BLOCK 16 /* bytes per allocation, aligned to 8 */
-#define HEAP_BYTES ((size_t)OPS * BLOCK)
+#define HEAP_BYTES HE_HEAP_SIZE /* one region serves every measurement */
+
+static char *heap_mem;
+static double tick_ns;
 
 /* The code under test panics only on a bug; the benchmark has none. */
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
-	fprintf(stderr, "bench_host: panic at %s:%d: %s\n", file, line, fmt);
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "bench_host: panic at %s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
 	abort();
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_host: %s\n", what);
+	exit(1);
 }
 
 /* alloc.c needs a global allocator; nothing here calls kmalloc. */
@@ -86,20 +91,11 @@ static struct allocator bench_none = {
 };
 GLOBAL_ALLOCATOR(bench_none);
 
-/* Make the compiler believe a value is used / may have changed, so it
- * cannot drop or fold the work being measured. */
-#define USE(x) __asm__ volatile("" : : "r"(x))
-#define CLOBBER(x) __asm__ volatile("" : "+r"(x))
+/* ======================================================== the floor */
 
-static char *heap_mem;
-static void *ptrs[OPS];
-
-/* One round of each operation; returns the ticks it took. */
-
-static uint64_t run_increment(void)
+static uint64_t run_increment(size_t size)
 {
 	uintptr_t next = (uintptr_t)heap_mem;
-	size_t size = BLOCK;
 	CLOBBER(size);
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
@@ -111,8 +107,7 @@ static uint64_t run_increment(void)
 	return t1 - t0;
 }
 
-/* The same increment behind a function call, as bump_alloc is: the fair
- * baseline for the 2x target (both pay for a call, neither is inlined). */
+/* The same increment behind a function call, as every allocator is. */
 static uintptr_t called_next;
 static __attribute__((noinline)) void *increment_call(size_t size)
 {
@@ -121,38 +116,39 @@ static __attribute__((noinline)) void *increment_call(size_t size)
 	return p;
 }
 
-static uint64_t run_increment_call(void)
+static uint64_t run_increment_call(size_t size)
 {
 	called_next = (uintptr_t)heap_mem;
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
-		void *p = increment_call(BLOCK);
+		void *p = increment_call(size);
 		USE(p);
 	}
-	uint64_t t1 = ticks();
-	return t1 - t0;
+	return ticks() - t0;
 }
 
-static uint64_t run_bump_alloc(void)
+/* ====================================== cost: one operation, direct */
+
+static uint64_t run_bump_alloc(size_t size)
 {
 	struct bump_heap h;
-	struct layout layout = {BLOCK, 8};
-	bump_init(&h, (uintptr_t)heap_mem, HEAP_BYTES);
+	struct layout layout = {size, 8};
+	bump_init(&h, (uintptr_t)heap_mem, (size_t)OPS * size);
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
 		void *p = bump_alloc(&h, layout);
 		USE(p);
 	}
 	uint64_t t1 = ticks();
-	if (bump_live(&h) != OPS || bump_free(&h) != 0)
-		panic("bench: bump heap not filled exactly");
+	if (bump_live(&h) != OPS)
+		die("the bump heap did not take every block");
 	return t1 - t0;
 }
 
-static uint64_t run_bump_pair(void)
+static uint64_t run_bump_pair(size_t size)
 {
 	struct bump_heap h;
-	struct layout layout = {BLOCK, 8};
+	struct layout layout = {size, 8};
 	bump_init(&h, (uintptr_t)heap_mem, HEAP_BYTES);
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
@@ -160,16 +156,54 @@ static uint64_t run_bump_pair(void)
 		USE(p);
 		bump_dealloc(&h, p, layout);
 	}
+	return ticks() - t0;
+}
+
+/* Fills a heap of exactly OPS blocks: each alloc splits the one free
+ * block, so it also writes the node of the rest. */
+static uint64_t run_freelist_alloc(size_t size)
+{
+	struct freelist_heap h;
+	struct layout layout = {size, 8};
+	if (freelist_init(&h, (uintptr_t)heap_mem, (size_t)OPS * size) !=
+	    FREELIST_OK)
+		die("freelist_init refused the heap");
+	uint64_t t0 = ticks();
+	for (int i = 0; i < OPS; i++) {
+		void *p = freelist_alloc(&h, layout);
+		USE(p);
+	}
 	uint64_t t1 = ticks();
-	bump_check(&h);
+	if (h.live != OPS || h.free_bytes != 0)
+		die("the free list did not take every block");
 	return t1 - t0;
 }
 
-static uint64_t run_malloc(void)
+static uint64_t run_freelist_pair(size_t size)
+{
+	struct freelist_heap h;
+	struct layout layout = {size, 8};
+	if (freelist_init(&h, (uintptr_t)heap_mem, HEAP_BYTES) != FREELIST_OK)
+		die("freelist_init refused the heap");
+	uint64_t t0 = ticks();
+	for (int i = 0; i < OPS; i++) {
+		void *p = freelist_alloc(&h, layout);
+		USE(p);
+		freelist_dealloc(&h, p, layout);
+	}
+	uint64_t t1 = ticks();
+	freelist_assert(&h);
+	return t1 - t0;
+}
+
+static void *ptrs[OPS];
+
+/* malloc's blocks are freed outside the timing. */
+static uint64_t run_malloc_alloc(size_t size)
 {
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
-		ptrs[i] = malloc(BLOCK);
+		ptrs[i] = malloc(size);
 		USE(ptrs[i]);
 	}
 	uint64_t t1 = ticks();
@@ -178,122 +212,211 @@ static uint64_t run_malloc(void)
 	return t1 - t0;
 }
 
-static uint64_t run_malloc_free(void)
+static uint64_t run_malloc_pair(size_t size)
 {
 	uint64_t t0 = ticks();
 	for (int i = 0; i < OPS; i++) {
-		void *p = malloc(BLOCK);
+		void *p = malloc(size);
 		USE(p);
 		free(p);
 	}
-	uint64_t t1 = ticks();
-	return t1 - t0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	return ticks() - t0;
 }
 
 /* Median ticks per operation over ROUNDS rounds, after one warm-up. */
-static double measure(uint64_t (*run)(void))
+static double measure(uint64_t (*run)(size_t), size_t size)
 {
 	uint64_t t[ROUNDS];
-	run();
+	run(size);
 	for (int r = 0; r < ROUNDS; r++)
-		t[r] = run();
-	qsort(t, ROUNDS, sizeof t[0], cmp_u64);
-	return (double)t[ROUNDS / 2] / OPS;
+		t[r] = run(size);
+	return (double)median_u64(t, ROUNDS) / OPS;
 }
 
-static double now_ns(void)
+static int stage_of(const char *name)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
+	for (size_t i = 0; i < contender_count; i++)
+		if (strcmp(contenders[i].name, name) == 0)
+			return contenders[i].stage;
+	return -1;
 }
 
-static void cpu_name(char *buf, size_t size)
-{
-	snprintf(buf, size, "unknown CPU");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f == NULL)
-		return;
-	char line[256];
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *colon = strchr(line, ':');
-		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-			snprintf(buf, size, "%s", colon + 2);
-			buf[strcspn(buf, "\n")] = '\0';
-			break;
-		}
-	}
-	fclose(f);
-}
-
-int main(void)
+static void print_cost(void)
 {
 	static const struct {
-		const char *name;
-		uint64_t (*run)(void);
+		const char *contender, *op;
+		size_t bytes;
+		uint64_t (*run)(size_t);
 	} rows[] = {
-		{"pointer increment", run_increment},
-		{"pointer increment, called", run_increment_call},
-		{"bump_alloc", run_bump_alloc},
-		{"bump_alloc+bump_dealloc", run_bump_pair},
-		{"malloc", run_malloc},
-		{"malloc+free", run_malloc_free},
+		{"bump", "alloc", 16, run_bump_alloc},
+		{"bump", "alloc+free", 16, run_bump_pair},
+		{"bump", "alloc+free", 256, run_bump_pair},
+		{"free list", "alloc", 16, run_freelist_alloc},
+		{"free list", "alloc+free", 16, run_freelist_pair},
+		{"free list", "alloc+free", 256, run_freelist_pair},
+		{"C malloc", "alloc", 16, run_malloc_alloc},
+		{"C malloc", "alloc+free", 16, run_malloc_pair},
+		{"C malloc", "alloc+free", 256, run_malloc_pair},
 	};
-	enum {
-		N_ROWS = sizeof rows / sizeof rows[0],
-		BASE = 0,
-		CALLED = 1,
-		BUMP = 2,
-		MALLOC = 4
-	};
-	double per_op[N_ROWS];
-	char cpu[128];
-
-	/* bump_alloc never touches the heap, but the memory is real anyway */
-	heap_mem = malloc(HEAP_BYTES);
-	if (heap_mem == NULL) {
-		fprintf(stderr, "bench_host: no memory for the heap\n");
-		return 1;
+	double base = measure(run_increment, 16);
+	double called = measure(run_increment_call, 16);
+	printf("bench-row: base | pointer increment | %.3f | %.3f\n", base,
+	       base * tick_ns);
+	printf("bench-row: base | pointer increment, called | %.3f | %.3f\n",
+	       called, called * tick_ns);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		double t = measure(rows[i].run, rows[i].bytes);
+		printf("bench-row: cost | %s | %d | %s | %zu | %.3f | %.3f\n",
+		       rows[i].contender, stage_of(rows[i].contender),
+		       rows[i].op, rows[i].bytes, t, t * tick_ns);
+		fflush(stdout);
 	}
+}
+
+/* ================================ first fit: n small free blocks first */
+
+#define FF_HOLE 16     /* the free blocks in front: too small for... */
+#define FF_REQUEST 32  /* ...the block allocated and freed */
+#define FF_WORK 200000 /* pairs per round times (n + 1) */
+#define FF_ROUNDS 9
+
+static void *ff_alloc(struct allocator *a, size_t size)
+{
+	void *p = allocator_alloc(a, (struct layout){size, 8});
+	if (p == NULL)
+		die("first fit: the heap is full");
+	return p;
+}
+
+static uint64_t ff_round(struct allocator *a, size_t pairs)
+{
+	uint64_t t0 = ticks();
+	for (size_t i = 0; i < pairs; i++) {
+		void *p = ff_alloc(a, FF_REQUEST);
+		allocator_dealloc(a, p, (struct layout){FF_REQUEST, 8});
+	}
+	return ticks() - t0;
+}
+
+/*
+ * Ticks per alloc+free of FF_REQUEST bytes on a heap laid out as
+ *
+ *   [hole][keep][hole][keep] ... [hole][keep][ free ...............]
+ *    \_____ n times, each hole a free FF_HOLE-byte block ___/
+ *
+ * where only the last free block holds the request.
+ */
+static double first_fit_cost(const struct contender *c, size_t n)
+{
+	void **b = malloc(2 * n * sizeof *b);
+	if (b == NULL)
+		die("out of memory");
+	c->reset((uintptr_t)heap_mem, HEAP_BYTES); /* (malloc: nothing to do) */
+	for (size_t i = 0; i < 2 * n; i++)
+		b[i] = ff_alloc(c->allocator, FF_HOLE);
+	for (size_t i = 0; i < 2 * n; i += 2) /* the holes */
+		allocator_dealloc(c->allocator, b[i],
+				  (struct layout){FF_HOLE, 8});
+	size_t pairs = FF_WORK / (n + 1);
+	uint64_t t[FF_ROUNDS];
+	ff_round(c->allocator, pairs);
+	for (int r = 0; r < FF_ROUNDS; r++)
+		t[r] = ff_round(c->allocator, pairs);
+	for (size_t i = 1; i < 2 * n; i += 2) /* the keepers */
+		allocator_dealloc(c->allocator, b[i],
+				  (struct layout){FF_HOLE, 8});
+	free(b);
+	return (double)median_u64(t, FF_ROUNDS) / pairs;
+}
+
+static void print_first_fit(void)
+{
+	static const size_t ns[] = {1, 10, 100, 1000};
+	for (size_t i = 0; i < contender_count; i++)
+		for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+			double t = first_fit_cost(&contenders[i], ns[j]);
+			printf("bench-row: first-fit | %s | %d | %zu | %.3f | "
+			       "%.3f\n",
+			       contenders[i].name, contenders[i].stage, ns[j],
+			       t, t * tick_ns);
+			fflush(stdout);
+		}
+}
+
+/* ====================================================== heap efficiency */
+
+#define HE_RUNS 300 /* as talc's */
+
+static void print_efficiency(void)
+{
+	for (size_t i = 0; i < contender_count; i++) {
+		const struct contender *c = &contenders[i];
+		struct heap_efficiency e =
+			heap_efficiency(c, heap_mem, HE_RUNS);
+		if (e.applicable)
+			printf("bench-row: efficiency | %s | %d | %.2f | %.2f "
+			       "| "
+			       "%.2f | %u\n",
+			       c->name, c->stage, e.percent, e.worst, e.best,
+			       e.runs);
+		else
+			printf("bench-row: efficiency | %s | %d | n/a | n/a | "
+			       "n/a | 0\n",
+			       c->name, c->stage);
+		fflush(stdout);
+	}
+}
+
+/* ================================================================ main */
+
+static void print_host(void)
+{
+	char cpu[128], libc[64] = "the C library";
 	cpu_name(cpu, sizeof cpu);
+#if defined(__GLIBC__)
+	snprintf(libc, sizeof libc, "glibc %s", gnu_get_libc_version());
+#endif
 #ifdef __clang__
 	const char *compiler = __VERSION__; /* "Debian Clang 14.0.6" */
 #else
-	const char *compiler = "gcc " __VERSION__; /* "12.2.0" */
+	const char *compiler = "gcc " __VERSION__; /* "gcc 12.2.0" */
 #endif
-	printf("bench_host: %s; %s%s\n", cpu, compiler,
 #ifdef __OPTIMIZE__
-	       ""
+	const char *optimized = "";
 #else
-	       " (NOT optimized)"
+	const char *optimized = " (NOT optimized)";
 #endif
-	);
-	printf("%d rounds x %d ops of %d bytes, median round; "
-	       "%s are TSC ticks\n\n",
-	       ROUNDS, OPS, BLOCK, TICK_UNIT);
+	printf("bench-host: %s | %s%s | %s | %.6f\n", cpu, compiler, optimized,
+	       libc, tick_ns);
+}
 
-	uint64_t c0 = ticks();
-	double n0 = now_ns();
-	for (int i = 0; i < N_ROWS; i++)
-		per_op[i] = measure(rows[i].run);
-	double ns_per_tick = (now_ns() - n0) / (double)(ticks() - c0);
+static bool wanted(int argc, char **argv, const char *section)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], section) == 0)
+			return true;
+	return false;
+}
 
-	printf("%-26s %10s %8s %10s %10s\n", "operation", TICK_UNIT "/op",
-	       "ns/op", "vs ptr++", "vs malloc");
-	for (int i = 0; i < N_ROWS; i++)
-		printf("%-26s %10.2f %8.2f %9.1fx %9.2fx\n", rows[i].name,
-		       per_op[i], per_op[i] * ns_per_tick,
-		       per_op[i] / per_op[BASE], per_op[i] / per_op[MALLOC]);
-	double ratio = per_op[BUMP] / per_op[CALLED];
-	printf("\ntarget: bump_alloc within 2x of a pointer increment behind "
-	       "the same call: %.2fx, %s\n",
-	       ratio, ratio <= 2.0 ? "met" : "NOT met");
-	free(heap_mem);
+int main(int argc, char **argv)
+{
+	heap_mem = mmap(NULL, HEAP_BYTES, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (heap_mem == MAP_FAILED)
+		die("no memory for the heap");
+	tick_ns = ns_per_tick();
+	print_host();
+	printf("bench: %d rounds x %d ops, median round; %s are TSC ticks\n",
+	       ROUNDS, OPS, TICK_UNIT);
+	fflush(stdout);
+	if (wanted(argc, argv, "cost"))
+		print_cost();
+	if (wanted(argc, argv, "first-fit"))
+		print_first_fit();
+	if (wanted(argc, argv, "efficiency"))
+		print_efficiency();
+	munmap(heap_mem, HEAP_BYTES);
 	return 0;
 }

@@ -1,0 +1,143 @@
+/*
+ * contenders.c - the bump allocator (stage 4), the free list (stage 6)
+ * and the C library's malloc, each as a struct allocator (contenders.h).
+ */
+#include "contenders.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+
+#include "bump_alloc.h"
+#include "freelist.h"
+
+/* ------------------------------------------------------------ stage 4 */
+
+static struct bump_heap bump;
+
+static void *bump_c_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	return bump_alloc(&bump, layout);
+}
+
+static void bump_c_dealloc(struct allocator *self, void *ptr,
+			   struct layout layout)
+{
+	(void)self;
+	bump_dealloc(&bump, ptr, layout);
+}
+
+static void *bump_c_realloc(struct allocator *self, void *ptr,
+			    struct layout layout, size_t new_size)
+{
+	void *p = bump_realloc_in_place(&bump, ptr, layout, new_size);
+	return p != NULL ? p : default_realloc(self, ptr, layout, new_size);
+}
+
+static bool bump_c_reset(uintptr_t start, size_t size)
+{
+	bump_init(&bump, start, size);
+	return true;
+}
+
+static struct allocator bump_allocator = {
+	.name = "bump",
+	.alloc = bump_c_alloc,
+	.dealloc = bump_c_dealloc,
+	.realloc = bump_c_realloc,
+};
+
+/* ------------------------------------------------------------ stage 6 */
+
+static struct freelist_heap freelist;
+
+static void *freelist_c_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	return freelist_alloc(&freelist, layout);
+}
+
+static void freelist_c_dealloc(struct allocator *self, void *ptr,
+			       struct layout layout)
+{
+	(void)self;
+	freelist_dealloc(&freelist, ptr, layout);
+}
+
+static void *freelist_c_realloc(struct allocator *self, void *ptr,
+				struct layout layout, size_t new_size)
+{
+	void *p = freelist_realloc_in_place(&freelist, ptr, layout, new_size);
+	return p != NULL ? p : default_realloc(self, ptr, layout, new_size);
+}
+
+static bool freelist_c_reset(uintptr_t start, size_t size)
+{
+	if (freelist_init(&freelist, start, size) != FREELIST_OK)
+		abort(); /* the benchmark's heap is big and not at 0 */
+	return true;
+}
+
+static struct allocator freelist_allocator = {
+	.name = "free list",
+	.alloc = freelist_c_alloc,
+	.dealloc = freelist_c_dealloc,
+	.realloc = freelist_c_realloc,
+};
+
+/* ---------------------------------------------------- the C library's */
+
+/* malloc's blocks are aligned for any type; a larger alignment takes
+ * aligned_alloc, whose size must be a multiple of it. */
+static bool malloc_aligns(struct layout layout)
+{
+	return layout.align <= alignof(max_align_t);
+}
+
+static void *malloc_c_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	if (malloc_aligns(layout))
+		return malloc(layout.size);
+	size_t rounded = (layout.size + layout.align - 1) & ~(layout.align - 1);
+	return aligned_alloc(layout.align, rounded);
+}
+
+static void malloc_c_dealloc(struct allocator *self, void *ptr,
+			     struct layout layout)
+{
+	(void)self;
+	(void)layout;
+	free(ptr);
+}
+
+static void *malloc_c_realloc(struct allocator *self, void *ptr,
+			      struct layout layout, size_t new_size)
+{
+	if (malloc_aligns(layout))
+		return realloc(ptr, new_size);
+	return default_realloc(self, ptr, layout, new_size);
+}
+
+static bool malloc_c_reset(uintptr_t start, size_t size)
+{
+	(void)start;
+	(void)size;
+	return false;
+}
+
+static struct allocator malloc_allocator = {
+	.name = "C malloc",
+	.alloc = malloc_c_alloc,
+	.dealloc = malloc_c_dealloc,
+	.realloc = malloc_c_realloc,
+};
+
+/* ------------------------------------------------------------ the list */
+
+const struct contender contenders[] = {
+	{"bump", 4, &bump_allocator, bump_c_reset},
+	{"free list", 6, &freelist_allocator, freelist_c_reset},
+	{"C malloc", 0, &malloc_allocator, malloc_c_reset},
+};
+const size_t contender_count = sizeof contenders / sizeof contenders[0];
