@@ -255,13 +255,13 @@ void slab_dealloc(struct slab_heap *h, void *ptr, struct layout layout)
 	if (p < h->fallback->start || p >= h->fallback->end)
 		panic("slab_dealloc: %p is not in the heap", ptr);
 	struct slab *s = (struct slab *)(p & ~(c->slab_size - 1));
-	DEBUG_ASSERT(in_slab(c, s, p),
-		     "slab_dealloc: %p is not a block of a %zu-byte slab", ptr,
-		     c->block);
-	if (s->free_count == s->capacity)
-		panic("slab_dealloc: %p: no block of its slab is live "
-		      "(double free?)",
-		      ptr);
+#ifndef NDEBUG /* the debug check: the layout's class is the block's */
+	if (!in_slab(c, s, p))
+		panic("slab_dealloc: %p is not a block of a %zu-byte slab",
+		      ptr, c->block);
+#endif
+	if (s->free_count == s->capacity) /* so ptr is free too */
+		panic("slab_dealloc: %p is free already (double free?)", ptr);
 	struct slab **from = list_for(c, s);
 	*(void **)ptr = s->free;
 	s->free = ptr;

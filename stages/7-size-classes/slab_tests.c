@@ -154,7 +154,7 @@ KTEST(the_heap_grows_to_its_limit_and_then_says_no)
 }
 
 KTEST_SHOULD_PANIC(double_free_in_an_empty_slab_is_caught,
-		   "no block of its slab is live (double free?)")
+		   "is free already (double free?)")
 {
 	void *p = kmalloc_or_panic(512, 8);
 	uintptr_t addr = runtime((uintptr_t)p);
