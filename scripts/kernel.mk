@@ -198,17 +198,21 @@ $(foreach s,$(ALL_SOURCES),$(eval $(call compile_rule,$(s))))
 $(OBJ):
 	@mkdir -p $@
 
+# A stage that links ksyms.c (stage 8 on) has the symbol table written into
+# each kernel after the link: no address moves (scripts/ksyms).
+KSYMS_STEP = $(if $(filter ksyms.c,$(KERNEL_SOURCES)),python3 scripts/ksyms $@,:)
+
 $(OUT)/kernel.elf: $(KERNEL_OBJS) $(DEMO_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
-	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(DEMO_OBJS)
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(DEMO_OBJS) && $(KSYMS_STEP)
 
 $(OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
-	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS)
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS) && $(KSYMS_STEP)
 
 $(OUT)/bench-kernel.elf: $(KERNEL_OBJS) $(BENCH_OBJS) $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
-	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BENCH_OBJS)
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BENCH_OBJS) && $(KSYMS_STEP)
 
 # grub-mkrescue: only the BIOS (i386-pc) platform, so it is quick.
 # (MKRESCUE and GRUB_FILE: scripts/toolchain.mk; x86_64-elf-... on a Mac.)
@@ -296,7 +300,7 @@ $(EXTRA_OUT)/objs: FORCE | $(EXTRA_OUT)
 
 $(EXTRA_OUT)/test-kernel.elf: $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS) $(EXTRA_OUT)/objs $(call path_of,linker.ld) $(OUT)/ldflags
 	@echo "  LD      $@"
-	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS)
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(TEST_OBJS) $(EXTRA_OBJS) && $(KSYMS_STEP)
 
 $(EXTRA_OUT)/stage-$(STAGE)-test.iso: $(EXTRA_OUT)/test-kernel.elf $(GRUB_TEMPLATE)
 	@echo "  ISO     $@"

@@ -2,9 +2,9 @@
  * kernel_heap.c - size classes (slab.c) over the free list (freelist.c)
  * as the kernel's global allocator, and the heap's growth.
  *
- * One lock guards both layers and the growth: the slabs take memory from
- * the free list, and the free list grows (mapping pages) while a request
- * waits, all inside one alloc.
+ * One lock guards both layers and the growth (heap_grow.c): the slabs
+ * take memory from the free list, and the free list grows (mapping pages)
+ * while a request waits, all inside one alloc.
  */
 #include "kernel_heap.h"
 
@@ -14,7 +14,7 @@
 #include "console.h"
 #include "freelist.h"
 #include "heap.h"
-#include "memory.h"
+#include "heap_grow.h"
 #include "panic.h"
 #include "slab.h"
 #include "spinlock.h"
@@ -23,69 +23,17 @@ static struct {
 	struct spinlock lock;
 	struct freelist_heap fallback; /* guarded by lock */
 	struct slab_heap slabs;	       /* guarded by lock */
-	size_t size;	     /* bytes mapped from HEAP_START; only grows */
-	size_t grown;	     /* growths so far */
-	size_t frame_budget; /* frames growth may still take */
+	struct heap_growth growth;     /* guarded by lock */
 } kernel_heap = {.lock = SPINLOCK_INIT("heap lock"),
-		 .frame_budget = SIZE_MAX};
+		 .growth = {.heap = &kernel_heap.fallback,
+			    .frame_budget = SIZE_MAX}};
 
 /* ------------------------------------------------------------- growth */
-
-#define HEAP_GROW_MIN (64u << 10) /* 16 pages */
-
-/* Maps `pages` pages from `at`, each to a fresh frame (as heap_init does
- * for the first ones); returns how many it mapped before it ran out. */
-static size_t map_pages(uint64_t at, size_t pages)
-{
-	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | paging_nx_flag();
-	uint64_t irq;
-	struct frame_allocator *frames = memory_lock(&irq);
-	size_t done = 0;
-	for (; done < pages && kernel_heap.frame_budget > 0; done++) {
-		uint64_t frame;
-		if (!frame_alloc(frames, &frame))
-			break;
-		kernel_heap.frame_budget -= kernel_heap.frame_budget != SIZE_MAX;
-		if (paging_map_to(at + done * PAGE_SIZE, frame, flags, frames) !=
-		    MAP_OK)
-			break; /* the frame is lost: a leak, not corruption */
-	}
-	memory_unlock(irq);
-	return done;
-}
-
-/*
- * The slabs' grow callback, called with the heap lock held when the free
- * list has no room: maps enough pages after the heap's end for `bytes`,
- * if the maximum allows, and gives them to the free list.
- *
- *   HEAP_START          heap end                          HEAP_MAX_SIZE
- *   | mapped: the heap  | new pages, mapped now |  not mapped  |
- */
-static bool heap_grow(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	size_t room = HEAP_MAX_SIZE - kernel_heap.size;
-	if (bytes > room)
-		return false;
-	/* at least HEAP_GROW_MIN at a time, as the room allows: fewer,
-	 * bigger steps, and the next requests find room already mapped */
-	if (bytes < HEAP_GROW_MIN)
-		bytes = room < HEAP_GROW_MIN ? room : HEAP_GROW_MIN;
-	size_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-	size_t mapped = map_pages(HEAP_START + kernel_heap.size, pages);
-	if (mapped == 0)
-		return false;
-	freelist_extend(&kernel_heap.fallback, mapped * PAGE_SIZE);
-	kernel_heap.size += mapped * PAGE_SIZE;
-	kernel_heap.grown++;
-	return mapped == pages;
-}
 
 void kernel_heap_limit_frames(size_t frames)
 {
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-	kernel_heap.frame_budget = frames;
+	kernel_heap.growth.frame_budget = frames;
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 }
 
@@ -135,14 +83,14 @@ GLOBAL_ALLOCATOR(slab_allocator);
 void kernel_heap_init(void)
 {
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-	if (kernel_heap.size == 0)
-		kernel_heap.size = HEAP_SIZE; /* what heap_init mapped */
-	enum freelist_error err = freelist_init(&kernel_heap.fallback,
-						HEAP_START, kernel_heap.size);
+	if (kernel_heap.growth.size == 0)
+		kernel_heap.growth.size = HEAP_SIZE; /* what heap_init mapped */
+	enum freelist_error err = freelist_init(
+		&kernel_heap.fallback, HEAP_START, kernel_heap.growth.size);
 	if (err != FREELIST_OK)
 		panic("kernel_heap_init: %s", freelist_error_str(err));
 	slab_heap_init(&kernel_heap.slabs, &kernel_heap.fallback, heap_grow,
-		       NULL);
+		       &kernel_heap.growth);
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 }
 
@@ -154,8 +102,8 @@ struct heap_stats kernel_heap_stats(void)
 	const struct slab_heap *h = &kernel_heap.slabs;
 	struct heap_stats s = {.used = slab_used(h),
 			       .live = h->large_live,
-			       .size = kernel_heap.size,
-			       .grown = kernel_heap.grown};
+			       .size = kernel_heap.growth.size,
+			       .grown = kernel_heap.growth.grown};
 	for (int i = 0; i < SLAB_CLASSES; i++)
 		s.live += h->classes[i].live;
 	s.free = s.size - s.used;

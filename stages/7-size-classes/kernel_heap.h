@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define HEAP_MAX_SIZE (8u << 20) /* the most the heap grows to: 8 MiB */
+#include "heap_grow.h" /* HEAP_MAX_SIZE */
 
 /* Makes the heap as mapped so far one free block, with no slabs,
  * forgetting every block handed out; the first call takes the pages
