@@ -118,6 +118,15 @@ static const char *pf_access(uint64_t err)
 	return "read";
 }
 
+/* A stage that knows some addresses better than this file (stage 8's
+ * guarded blocks) defines its own page_fault_hook: it panics with its
+ * report when it recognises the address, and returns when it does not. */
+__attribute__((weak)) void page_fault_hook(uint64_t addr, uint64_t error_code)
+{
+	(void)addr;
+	(void)error_code;
+}
+
 /*
  * A CPU exception in the kernel is fatal: report it and panic.  The fault
  * may have hit while the console lock was held (inside a kprintf, say), so
@@ -127,6 +136,8 @@ static const char *pf_access(uint64_t err)
 __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 {
 	console_panic_mode();
+	if (f->vector == 14)
+		page_fault_hook(read_cr2(), f->error_code);
 	kprintf("EXCEPTION: %s (vector %lu, error code 0x%lx)\n",
 		exception_name(f->vector), f->vector, f->error_code);
 	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip,

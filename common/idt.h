@@ -40,6 +40,10 @@ void idt_init(void);
 typedef void (*irq_handler)(struct interrupt_frame *frame);
 void irq_set(int irq, irq_handler handler);
 
+/* Called on a page fault before it is reported; the default does
+ * nothing.  A stage may define its own (see idt.c). */
+void page_fault_hook(uint64_t addr, uint64_t error_code);
+
 const char *exception_name(uint64_t vector);
 
 #endif

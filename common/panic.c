@@ -21,7 +21,7 @@ __attribute__((weak)) panic_hook_fn panic_hook = 0;
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
-	static char msg[256];
+	static char msg[512];
 	static int depth;
 
 	cli();

@@ -98,7 +98,8 @@ UP := $(subst $(empty) ,,$(foreach c,$(subst /, ,$(SRC)),../))
 # compile_commands.json says, below.)
 BASE_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone \
 	-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror
 TITLE_DEFINE := -DSTAGE_TITLE="Stage $(STAGE): $(STAGE_TITLE)"
 CFLAGS := $(BASE_CFLAGS) $(TARGET_FLAGS) \

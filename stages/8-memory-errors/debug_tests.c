@@ -1,0 +1,272 @@
+/*
+ * debug_tests.c - stage 8's in-kernel tests: each memory error, made on
+ * purpose, must be reported exactly (what, which block, who allocated it,
+ * who freed it); the guarded blocks fault on a read or a write after the
+ * free, or past the end; the leak report lists exactly the live blocks.
+ *
+ * The contract of every heap (heap_tests.c) and the collections' tests
+ * run through the debugging allocator too.  Pointers a bug misuses go
+ * through hide() first, or GCC would reject the file (chapter 3).
+ */
+#include <stdint.h>
+
+#include "alloc.h"
+#include "debug_alloc.h"
+#include "heap.h"
+#include "kernel_heap.h"
+#include "ktest.h"
+
+static void *hide(void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
+/* After a failed test: no guarded blocks, no frame limit left over. */
+static void debug_defaults(void)
+{
+	kernel_heap_guard_every(0);
+	kernel_heap_limit_frames(SIZE_MAX);
+}
+KTEST_RESET(debug_defaults);
+
+/* ---------------------------------------------------- poison, quarantine */
+
+KTEST(a_new_block_is_fresh_and_fenced_by_canaries)
+{
+	uint8_t *p = kmalloc_or_panic(24, 8);
+	for (int i = -8; i < 24 + 16; i++) {
+		uint8_t want = i < 0 || i >= 24 ? DBG_CANARY : DBG_FRESH;
+		KT_ASSERT_MSG(p[i] == want, "byte %d is %#x", i, p[i]);
+	}
+	kfree(p, 24, 8);
+}
+
+KTEST(a_freed_block_is_poisoned_and_not_reused_at_once)
+{
+	uint8_t *p = kmalloc_or_panic(24, 8);
+	uint8_t *stale = hide(p);
+	kfree(p, 24, 8);
+	for (int i = 0; i < 24; i++)
+		KT_ASSERT_EQ(stale[i], DBG_POISON);
+	uint8_t *q = kmalloc_or_panic(24, 8);
+	KT_ASSERT(q != stale); /* p waits in the quarantine */
+	kfree(q, 24, 8);
+	kernel_heap_flush();
+	kernel_heap_check();
+}
+
+/* The heap under it still grows, and fails cleanly.  (Before the bugs
+ * below: they leave broken blocks live, which kernel_heap_check reports.) */
+
+KTEST(when_frames_run_out_the_debugging_heap_fails_cleanly)
+{
+	struct heap_stats before = kernel_heap_stats();
+	kernel_heap_limit_frames(0);
+	KT_ASSERT(kmalloc((size_t)hide((void *)(before.size + 4096)), 8) ==
+		  NULL);
+	kernel_heap_limit_frames(SIZE_MAX);
+	KT_ASSERT_EQ(kernel_heap_stats().live, before.live);
+	kernel_heap_check();
+}
+
+KTEST_SHOULD_PANIC(a_write_after_free_is_reported_when_it_leaves_quarantine,
+		   "debug_alloc: use-after-free write to a 24-byte block\n"
+		   "  0x")
+{
+	int *p = kmalloc_or_panic(24, 8);
+	int *stale = hide(p);
+	kfree(p, 24, 8);
+	stale[1] = 7;
+	kernel_heap_flush();
+}
+
+/* The sites: who allocated the block and who freed it, by name. */
+static __attribute__((noinline)) int *allocate_it(void)
+{
+	return kmalloc_or_panic(24, 8);
+}
+
+static __attribute__((noinline)) void free_it(int *p)
+{
+	kfree(p, 24, 8);
+}
+
+KTEST_SHOULD_PANIC(the_report_names_who_allocated_and_who_freed,
+		   ", byte 4: 0x07, not 0x6b\n  allocated by allocate_it+0x")
+{
+	int *p = allocate_it();
+	int *stale = hide(p);
+	free_it(p);
+	stale[1] = 7;
+	kernel_heap_flush();
+}
+
+KTEST_SHOULD_PANIC(the_report_names_who_freed,
+		   "\n  freed by free_it+0x")
+{
+	int *stale = hide(allocate_it());
+	free_it(stale);
+	stale[0] = 1;
+	kernel_heap_flush();
+}
+
+/* ---------------------------------------------------------- bad frees */
+
+KTEST_SHOULD_PANIC(double_free_is_reported,
+		   "debug_alloc: double free of a 24-byte block\n")
+{
+	int *p = kmalloc_or_panic(24, 8);
+	int *again = hide(p);
+	kfree(p, 24, 8);
+	kfree(again, 24, 8);
+}
+
+static int not_from_the_heap[6];
+
+KTEST_SHOULD_PANIC(free_of_a_pointer_never_allocated_is_reported,
+		   "debug_alloc: invalid free of ")
+{
+	kfree(hide(not_from_the_heap), sizeof not_from_the_heap, 4);
+}
+
+KTEST_SHOULD_PANIC(free_of_a_pointer_inside_a_block_is_reported,
+		   "debug_alloc: invalid free of ")
+{
+	char *p = kmalloc_or_panic(64, 8);
+	kfree(hide(p + 16), 48, 8);
+}
+
+KTEST_SHOULD_PANIC(free_with_the_wrong_size_is_reported,
+		   "debug_alloc: free with the wrong layout of a 24-byte "
+		   "block\n  ")
+{
+	void *p = kmalloc_or_panic(24, 8);
+	kfree(p, 32, 8);
+}
+
+KTEST_SHOULD_PANIC(free_with_the_wrong_alignment_is_reported,
+		   ", align 8, freed as 24/16")
+{
+	void *p = kmalloc_or_panic(24, 8);
+	kfree(p, 24, 16);
+}
+
+/* ----------------------------------------------------------- redzones */
+
+KTEST_SHOULD_PANIC(one_byte_past_the_end_is_reported_on_free,
+		   "debug_alloc: write past the end of a 24-byte block\n")
+{
+	char *p = kmalloc_or_panic(24, 8);
+	char *q = hide(p);
+	q[24] = 0;
+	kfree(p, 24, 8);
+}
+
+KTEST_SHOULD_PANIC(the_overflow_report_gives_the_byte,
+		   ", byte 24: 0x00, not 0xfc\n")
+{
+	char *p = kmalloc_or_panic(24, 8);
+	char *q = hide(p);
+	q[24] = 0;
+	kfree(p, 24, 8);
+}
+
+KTEST_SHOULD_PANIC(one_byte_before_the_start_is_reported_on_free,
+		   "debug_alloc: write before the start of a 24-byte block\n")
+{
+	char *p = kmalloc_or_panic(24, 8);
+	char *q = hide(p);
+	q[-1] = 0;
+	kfree(p, 24, 8);
+}
+
+/* ---------------------------------------------------------------- leaks */
+
+/* What the walk of the live blocks saw of three blocks a, b, c. */
+struct seen {
+	const void *block[3];
+	size_t size[3]; /* the size reported for each; 0: not seen */
+	size_t count;	/* blocks seen in all */
+};
+
+static void collect(void *ctx, const void *block, size_t size)
+{
+	struct seen *s = ctx;
+	for (int i = 0; i < 3; i++)
+		if (s->block[i] == block)
+			s->size[i] = size;
+	s->count++;
+}
+
+/* The tests that panicked on purpose left their blocks live (a panic
+ * skips the frees): the walk must list exactly those and a and c. */
+KTEST(the_leak_report_lists_exactly_the_live_blocks)
+{
+	size_t before = kernel_heap_stats().live;
+	void *a = kmalloc_or_panic(40, 8);
+	void *b = kmalloc_or_panic(24, 8);
+	void *c = kmalloc_or_panic(100, 8);
+	struct seen s = {.block = {a, b, c}};
+	kfree(b, 24, 8);
+	KT_ASSERT_EQ(kernel_heap_each_live(collect, &s), before + 2);
+	KT_ASSERT_EQ(s.count, before + 2);
+	KT_ASSERT_EQ(s.size[0], 40);
+	KT_ASSERT_EQ(s.size[1], 0); /* freed: not listed */
+	KT_ASSERT_EQ(s.size[2], 100);
+	kfree(a, 40, 8);
+	kfree(c, 100, 8);
+	KT_ASSERT_EQ(kernel_heap_each_live(collect, &(struct seen){0}), before);
+}
+
+/* ------------------------------------------------------ guarded blocks */
+
+KTEST(a_guarded_block_ends_where_its_page_ends)
+{
+	kernel_heap_guard_every(1);
+	uint8_t *p = kmalloc_or_panic(24, 8);
+	kernel_heap_guard_every(0);
+	KT_ASSERT_EQ(((uintptr_t)p + 24) % 4096, 0);
+	p[0] = 1;
+	p[23] = 2; /* the last byte is ours */
+	kfree(p, 24, 8);
+}
+
+KTEST_SHOULD_PANIC(a_read_after_free_of_a_guarded_block_faults,
+		   "debug_alloc: use-after-free read of a 24-byte block\n")
+{
+	kernel_heap_guard_every(1);
+	volatile int *p = kmalloc_or_panic(24, 8);
+	volatile int *stale = hide((void *)p);
+	kfree((void *)p, 24, 8);
+	(void)stale[2];
+}
+
+KTEST_SHOULD_PANIC(a_write_after_free_of_a_guarded_block_faults,
+		   "debug_alloc: use-after-free write to a 24-byte block\n")
+{
+	kernel_heap_guard_every(1);
+	int *p = kmalloc_or_panic(24, 8);
+	volatile int *stale = hide(p);
+	kfree(p, 24, 8);
+	stale[0] = 1;
+}
+
+KTEST_SHOULD_PANIC(a_read_one_past_a_guarded_block_faults,
+		   "debug_alloc: read past the end of a 24-byte block\n"
+		   "  0x")
+{
+	kernel_heap_guard_every(1);
+	volatile char *p = hide(kmalloc_or_panic(24, 8));
+	(void)p[24];
+}
+
+KTEST_SHOULD_PANIC(a_double_free_of_a_guarded_block_is_reported,
+		   "debug_alloc: double free of a 24-byte block\n")
+{
+	kernel_heap_guard_every(1);
+	void *p = kmalloc_or_panic(24, 8);
+	void *again = hide(p);
+	kfree(p, 24, 8);
+	kfree(again, 24, 8);
+}

@@ -1,0 +1,295 @@
+/*
+ * kernel_heap.c - chapter 7's heap (slab.c over freelist.c, growing by
+ * heap_grow.c) with the debugging allocator (debug_alloc.c, guard.c) on
+ * top, as the kernel's global allocator.
+ *
+ *   kmalloc -> heap_alloc -> guard_alloc (a sample)  -> its own pages
+ *                         -> debug_alloc (the rest)  -> slab_alloc
+ *
+ * One lock guards every layer, as in chapter 7.  A report panics with
+ * the lock held; the panic path does not need it.
+ */
+#include "kernel_heap.h"
+
+#include <stdint.h>
+
+#include "alloc.h"
+#include "console.h"
+#include "debug_alloc.h"
+#include "freelist.h"
+#include "guard.h"
+#include "heap.h"
+#include "heap_grow.h"
+#include "ksyms.h"
+#include "mem.h"
+#include "panic.h"
+#include "slab.h"
+#include "spinlock.h"
+
+static struct {
+	struct spinlock lock;
+	struct freelist_heap fallback; /* guarded by lock, all of them */
+	struct slab_heap slabs;
+	struct heap_growth growth;
+	struct debug_heap debug;
+	unsigned guard_every; /* guard one allocation in this many; 0: none */
+	unsigned countdown;   /* allocations until the next guarded one */
+} kernel_heap = {.lock = SPINLOCK_INIT("heap lock"),
+		 .growth = {.heap = &kernel_heap.fallback,
+			    .frame_budget = SIZE_MAX}};
+
+/* The debugging allocator's shadow map: a byte per 16 bytes of heap. */
+static uint8_t shadow[HEAP_MAX_SIZE / DBG_GRANULE];
+
+/* ------------------------------------------------------ who called us */
+
+/* The allocator's own functions, skipped when looking for the caller. */
+static bool in_allocator(const char *fn)
+{
+	static const char *const names[] = {
+		"heap_alloc",	   "heap_dealloc",	 "allocator_alloc",
+		"allocator_dealloc", "allocator_alloc_zeroed",
+		"allocator_realloc", "default_alloc_zeroed", "default_realloc",
+		"kmalloc",	   "kcalloc",		 "krealloc",
+		"kfree",	   "kmalloc_or_panic",	 "kcalloc_or_panic"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(fn, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The return address into the first function outside the allocator: the
+ * code that called kmalloc or kfree.  The kernel keeps frame pointers, so
+ * the chain of saved rbp values is the call stack:
+ *
+ *   rbp -> [saved rbp][return address]   call_site's caller: heap_alloc
+ *          [saved rbp][return address]   allocator_alloc, kmalloc ...
+ *          [saved rbp][return address]   the caller wanted
+ */
+static __attribute__((noinline)) uintptr_t call_site(void)
+{
+	const uintptr_t *fp = __builtin_frame_address(0);
+	for (int depth = 0; depth < 8 && fp != NULL; depth++) {
+		uintptr_t ret = fp[1], off;
+		const char *fn = ksyms_lookup(ret, &off);
+		if (fn == NULL || !in_allocator(fn))
+			return ret;
+		fp = (const uintptr_t *)fp[0];
+	}
+	return 0;
+}
+
+/* ------------------------------------------------- the layers, wired */
+
+static void *inner_alloc(void *slabs, struct layout layout)
+{
+	return slab_alloc(slabs, layout);
+}
+
+static void inner_dealloc(void *slabs, void *ptr, struct layout layout)
+{
+	slab_dealloc(slabs, ptr, layout);
+}
+
+static const char *site_name(uintptr_t site, char *buf, size_t size)
+{
+	return ksyms_format(site, buf, size);
+}
+
+/* Is this allocation one of the sample guarded? */
+static bool take_guarded(void)
+{
+	if (kernel_heap.guard_every == 0)
+		return false;
+	if (kernel_heap.countdown > 1) {
+		kernel_heap.countdown--;
+		return false;
+	}
+	kernel_heap.countdown = kernel_heap.guard_every;
+	return true;
+}
+
+static void *heap_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	uintptr_t site = call_site();
+	void *p = take_guarded() ? guard_alloc(layout, site) : NULL;
+	if (p == NULL)
+		p = debug_alloc(&kernel_heap.debug, layout, site);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return p;
+}
+
+static void heap_dealloc(struct allocator *self, void *ptr,
+			 struct layout layout)
+{
+	(void)self;
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	uintptr_t site = call_site();
+	if (!guard_free(ptr, layout, site))
+		debug_dealloc(&kernel_heap.debug, ptr, layout, site);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+/* No realloc in place: the default moves every block, so a stale pointer
+ * to the old one is caught like any use after free. */
+static struct allocator debug_allocator = {
+	.name = "debugging allocator",
+	.alloc = heap_alloc,
+	.dealloc = heap_dealloc,
+};
+
+GLOBAL_ALLOCATOR(debug_allocator);
+
+void kernel_heap_init(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	if (kernel_heap.growth.size == 0)
+		kernel_heap.growth.size = HEAP_SIZE; /* what heap_init mapped */
+	enum freelist_error err = freelist_init(
+		&kernel_heap.fallback, HEAP_START, kernel_heap.growth.size);
+	if (err != FREELIST_OK)
+		panic("kernel_heap_init: %s", freelist_error_str(err));
+	slab_heap_init(&kernel_heap.slabs, &kernel_heap.fallback, heap_grow,
+		       &kernel_heap.growth);
+	memset(shadow, 0, sizeof shadow);
+	struct dbg_inner inner = {inner_alloc, inner_dealloc,
+				  &kernel_heap.slabs};
+	debug_heap_init(&kernel_heap.debug, inner, HEAP_START, shadow,
+			sizeof shadow);
+	kernel_heap.debug.site_name = site_name;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+/* ------------------------------------------------------------ settings */
+
+void kernel_heap_guard_every(unsigned n)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	kernel_heap.guard_every = n;
+	kernel_heap.countdown = n;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+void kernel_heap_limit_frames(size_t frames)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	kernel_heap.growth.frame_budget = frames;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+void kernel_heap_flush(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	debug_flush(&kernel_heap.debug);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+/* ------------------------------------------------------------ looking */
+
+struct heap_stats kernel_heap_stats(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	size_t guarded, guarded_bytes;
+	guard_live(&guarded, &guarded_bytes);
+	struct heap_stats s = {
+		.used = kernel_heap.debug.live_bytes + guarded_bytes,
+		.live = kernel_heap.debug.live + guarded,
+		.size = kernel_heap.growth.size,
+		.grown = kernel_heap.growth.grown,
+		.largest_free =
+			freelist_stats(&kernel_heap.fallback).largest_free};
+	s.free = s.size - s.used;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return s;
+}
+
+static void print_leak(void *ctx, const void *ptr, size_t size, uintptr_t at)
+{
+	(void)ctx;
+	char name[64];
+	kprintf("  leak: %zu-byte block %p allocated by %s\n", size, ptr,
+		ksyms_format(at, name, sizeof name));
+}
+
+size_t kernel_heap_leaks(void)
+{
+	/* printed under the heap lock: kprintf does not allocate */
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	size_t n = debug_each_live(&kernel_heap.debug, print_leak, NULL);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return n;
+}
+
+struct each_live {
+	void (*each)(void *ctx, const void *block, size_t size);
+	void *ctx;
+};
+
+static void call_each(void *ctx, const void *ptr, size_t size, uintptr_t at)
+{
+	(void)at;
+	struct each_live *e = ctx;
+	e->each(e->ctx, ptr, size);
+}
+
+size_t kernel_heap_each_live(void (*each)(void *ctx, const void *block,
+					  size_t size),
+			     void *ctx)
+{
+	struct each_live e = {each, ctx};
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	size_t n = debug_each_live(&kernel_heap.debug, call_each, &e);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return n;
+}
+
+void kernel_heap_check(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	struct slab_fault fault;
+	const char *what;
+	bool slabs_ok = slab_check(&kernel_heap.slabs, &fault);
+	bool debug_ok = debug_check(&kernel_heap.debug, &what);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	if (!slabs_ok)
+		panic("slab_check: %s at %p", fault.what, (void *)fault.at);
+	if (!debug_ok)
+		panic("debug_check: %s", what);
+}
+
+void kernel_heap_show_classes(void)
+{
+	for (int i = 0; i < SLAB_CLASSES; i++) {
+		struct slab_class_stats c;
+		uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+		slab_class_stats(&kernel_heap.slabs, i, &c);
+		spin_unlock_irqrestore(&kernel_heap.lock, flags);
+		if (c.slabs > 0)
+			kprintf("    %4zu-byte blocks: %zu slab%s, %zu live, "
+				"%zu free\n",
+				c.block, c.slabs, c.slabs == 1 ? "" : "s",
+				c.live, c.free);
+	}
+}
+
+#define BAR_COL 59
+#define BAR_WIDTH 20
+
+static void draw_bar(void *arg)
+{
+	const struct heap_stats *s = arg;
+	int filled = (int)((s->used * BAR_WIDTH + s->size - 1) / s->size);
+	vga_draw_bar(vga_cursor_row() - 1, BAR_COL, BAR_WIDTH, filled, VGA_RED,
+		     VGA_GREEN);
+}
+
+void kernel_heap_show(const char *label)
+{
+	struct heap_stats s = kernel_heap_stats();
+	kprintf("  %-16s %7zu/%-7zu bytes used, %zu live\n", label, s.used,
+		s.size, s.live);
+	console_with_lock(draw_bar, &s);
+}

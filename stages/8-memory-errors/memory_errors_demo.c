@@ -1,0 +1,121 @@
+/*
+ * memory_errors_demo.c - lesson 8: what the debugging allocator puts
+ * around a block, what it does with a freed one, a leak report, a
+ * guarded block, and a use after free caught (the demo ends there).
+ */
+#include "kernel.h"
+
+#include "alloc.h"
+#include "console.h"
+#include "kernel_heap.h"
+
+static void title(const char *s)
+{
+	kprintf_color(VGA_LIGHT_CYAN, "-- %s --\n", s);
+}
+
+/* Prints bytes as runs: "[fc x8]" for 4 or more equal bytes, else each
+ * byte. */
+static void runs(const char *label, const uint8_t *p, size_t n)
+{
+	kprintf("  %-10s", label);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && p[j] == p[i])
+			j++;
+		if (j - i >= 4)
+			kprintf("[%02x x%zu]", p[i], j - i);
+		else
+			for (size_t k = i; k < j; k++)
+				kprintf(" %02x", p[k]);
+		i = j;
+	}
+	kprintf("\n");
+}
+
+/* The 8 canary bytes in front, the block, 16 bytes of redzone after. */
+static void around(const char *label, const uint8_t *block, size_t size)
+{
+	runs(label, block - 8, 8 + size + 16);
+}
+
+/* A pointer the compiler cannot follow (a bug it would reject otherwise,
+ * chapter 3). */
+static void *hide(void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
+static void a_block(void)
+{
+	title("a 24-byte block: canary, fresh bytes, canary");
+	char *p = kmalloc_or_panic(24, 8);
+	around("new:", (uint8_t *)p, 24);
+	for (int i = 0; i < 5; i++)
+		p[i] = "hello"[i];
+	around("written:", (uint8_t *)p, 24);
+	uint8_t *stale = hide(p);
+	kfree(p, 24, 8);
+	title("freed: poisoned and held in quarantine");
+	around("freed:", stale, 24);
+}
+
+/* Three blocks from three places; two are never freed. */
+static __attribute__((noinline)) void *make_config(void)
+{
+	return kmalloc_or_panic(48, 8);
+}
+
+static __attribute__((noinline)) void *make_name(void)
+{
+	return kmalloc_or_panic(16, 8);
+}
+
+static void leaks(void)
+{
+	title("a leak report: who allocated what is still live");
+	void *config = make_config();
+	void *name = make_name();
+	void *tmp = kmalloc_or_panic(100, 8);
+	kfree(tmp, 100, 8);
+	kprintf("  the live blocks:\n");
+	size_t n = kernel_heap_leaks();
+	kprintf("  %zu in all\n", n);
+	kfree(name, 16, 8);
+	kfree(config, 48, 8);
+}
+
+static void guarded(void)
+{
+	title("a guarded block: the next page is not mapped");
+	kernel_heap_guard_every(1);
+	uint8_t *p = kmalloc_or_panic(24, 8);
+	kprintf("  24 bytes at %p: the block ends at the end of its page\n",
+		p);
+	kfree(p, 24, 8);
+	kernel_heap_guard_every(0);
+	kprintf("  freed: its page is unmapped, any access faults\n");
+}
+
+static void the_bug(void)
+{
+	title("the bug: a write after free, caught when the block leaves "
+	      "quarantine");
+	int *p = kmalloc_or_panic(24, 8);
+	int *stale = hide(p);
+	kfree(p, 24, 8);
+	stale[1] = 0; /* 4 bytes written into freed memory */
+	kernel_heap_flush();
+}
+
+/* The demo kernel's entry (the test kernel's is in ktest.c). */
+void kernel_main(const struct boot_info *boot)
+{
+	(void)boot;
+	kernel_heap_show("start:");
+	a_block();
+	leaks();
+	guarded();
+	the_bug();
+}

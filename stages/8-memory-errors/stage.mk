@@ -1,0 +1,12 @@
+# Stage 8: a debugging allocator that catches memory errors at run time.
+STAGE_TITLE := catching memory errors at run time
+
+# Over chapter 7's heap: the debugging allocator, its guarded pages, and
+# the kernel's symbol table for its reports.  This stage's kernel_heap.c
+# takes over from stage 7's.
+KERNEL_SOURCES += debug_alloc.c guard.c ksyms.c
+
+DEMO_SOURCES := memory_errors_demo.c
+# slab_tests.c tests where the slabs put blocks; here every block has
+# the debugging allocator's redzones around it.
+TEST_SOURCES := $(filter-out slab_tests.c,$(TEST_SOURCES)) debug_tests.c
