@@ -38,6 +38,8 @@
  * A should-panic test passes only when a panic whose message contains the
  * expected text happens.  A CPU exception panics with the exception's
  * report, so KTEST_SHOULD_PANIC(x, "PAGE FAULT") tests for a page fault.
+ * In the expected text, "..." stands for any text: "double free...freed
+ * by f+0x" needs both parts, in that order.
  * A panic outside any test (at boot, say) exits QEMU with the failure code
  * at once.
  *

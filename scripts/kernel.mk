@@ -112,7 +112,7 @@ LDFLAGS := -n -nostdlib -z max-page-size=0x1000 -T $(call path_of,linker.ld)
 obj = $(addprefix $(OBJ)/,$(addsuffix .o,$(basename $(1))))
 KERNEL_OBJS := $(call obj,$(KERNEL_SOURCES))
 DEMO_OBJS := $(call obj,$(DEMO_SOURCES))
-TEST_OBJS := $(call obj,ktest.c $(TEST_SOURCES))
+TEST_OBJS = $(call obj,ktest.c $(TEST_SOURCES)) $(BUG_OBJS)
 BENCH_OBJS := $(call obj,$(BENCH_SOURCES))
 
 .PHONY: iso test-iso bench-iso extra-test-iso tree kernels FORCE
@@ -195,6 +195,15 @@ $(call obj,$(1)): $(call path_of,$(1)) $(OUT)/cflags $(KERNEL_MK) $(addsuffix /s
 		sed -f $(OUT)/src.sed $$@.err >&2; rm -f $$@.err; exit $$$$status
 endef
 $(foreach s,$(ALL_SOURCES),$(eval $(call compile_rule,$(s))))
+
+# Stage 8 runs compile-fail cases (RUNTIME_BUG_CASES: tests/compile-fail/
+# NAME.c) in its test kernel, to see what the debugging allocator does with
+# the bugs the compilers miss.  They are built as they are: without
+# -Werror and without warnings, since here the bug must reach run time.
+BUG_OBJS := $(addprefix $(OBJ)/bug-,$(addsuffix .o,$(RUNTIME_BUG_CASES)))
+$(OBJ)/bug-%.o: tests/compile-fail/%.c $(OUT)/cflags | $(OBJ)
+	@echo "  CC [$(COMPILER)] $< (as it is, warnings off)"
+	@$(CC) $(filter-out -Werror,$(CFLAGS)) -w -c $< -o $@
 
 $(OBJ):
 	@mkdir -p $@

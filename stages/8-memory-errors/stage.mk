@@ -10,3 +10,9 @@ DEMO_SOURCES := memory_errors_demo.c
 # slab_tests.c tests where the slabs put blocks; here every block has
 # the debugging allocator's redzones around it.
 TEST_SOURCES := $(filter-out slab_tests.c,$(TEST_SOURCES)) debug_tests.c
+# The compile-fail cases about the heap, run: what the compilers miss is
+# caught here at run time (runtime_bugs_tests.c).
+TEST_SOURCES += runtime_bugs_tests.c
+RUNTIME_BUG_CASES := use_after_free double_free free_nonheap \
+	mismatched_dealloc box_borrow_after_drop box_copy_double_free \
+	box_reassign_leak
