@@ -68,7 +68,9 @@ help:
 	@echo "                       the same as a side-by-side HTML page in build/diff/"
 	@echo "make diff-html-all     one HTML page per pair of neighbouring stages, and an index"
 	@echo "make check-html        the diff checks, with the HTML pages rendered in headless Chromium"
-	@echo "make bench             allocator benchmark (not part of make test)"
+	@echo "make bench             allocator benchmark: every allocator of the course and malloc on the"
+	@echo "                       same workloads, one table; writes docs/bench/cost-vs-size.svg"
+	@echo "                       (not part of make test)"
 	@echo "make bench-table       its results as Markdown tables (WRITE=1: into LESSONS.md, between"
 	@echo "                       <!-- bench-table: stage-N --> and <!-- /bench-table -->; WRITE=file)"
 	@echo "make fuzz              the fuzzers (tests/fuzz/), FUZZ_SECONDS=60 each (FUZZ=freelist: only"
@@ -176,13 +178,15 @@ check-html:
 	@scripts/install-deps html
 	@python3 tests/scripts/test_diff.py
 
+# `make bench`: the tables as text, the chart of cost by block size
+# (docs/bench/cost-vs-size.svg, rewritten), then the student loop.
 bench: deps
 	@python3 scripts/bench
 
-# The tables LESSONS.md shows, measured again (medians of five runs);
-# WRITE=1 puts them in LESSONS.md, WRITE=path in another file, in place of
-# what is between the markers of stage N, the last stage with a bench
-# kernel (BENCH_STAGE=N picks another).
+# The tables LESSONS.md shows, and the chart, measured again (medians of
+# five runs); WRITE=1 puts the tables in LESSONS.md, WRITE=path in another
+# file, in place of what is between the markers of stage N, the last stage
+# with a bench kernel (BENCH_STAGE=N picks another, and leaves the chart).
 bench-table: deps
 	@python3 scripts/bench --table $(if $(WRITE),--write '$(if $(filter 1,$(WRITE)),LESSONS.md,$(WRITE))')
 

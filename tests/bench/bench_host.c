@@ -1,30 +1,44 @@
 /*
  * bench_host.c - what our allocators cost on the host, next to the C
- * library's malloc, and how much of a heap they can use.
+ * library's malloc, how fast they run a random workload, how much of a
+ * heap they can use, and what the size classes waste.
  *
  * Not a test: it checks nothing, it prints rows that scripts/bench (`make
- * bench`, `make bench-table`) turns into tables, ratios included.
+ * bench`, `make bench-table`) turns into tables, ratios and a chart.
  * scripts/bench builds it with -O2 from every .c file here and the
  * allocators' portable cores (its HOST_CORES); then, alone:
  *
- *   build/bench_host [cost] [first-fit] [efficiency]   (default: all three)
+ *   build/bench_host [cost] [first-fit] [random] [efficiency] [frag]
+ *                                                   (default: all five)
  *
- * cost        one operation on small blocks, called directly: the bump
- *             allocator (stage 4), the free list (stage 6), malloc/free.
- *             Each is the median round of ROUNDS rounds of OPS operations.
- *             The floor, a pointer increment, is measured in the same run.
+ * cost        one operation, called directly (direct_calls.h): one
+ *             allocation of 16 bytes; alloc+free of one block, at every
+ *             size from SWEEP_MIN to SWEEP_MAX; alloc+free of mixed small
+ *             sizes.  Every contender: the bump allocator (stage 4), the
+ *             free list (6), the slabs (7), malloc/free.  Each figure is
+ *             the median of ROUNDS rounds, the contenders' rounds
+ *             interleaved.  The floor, a pointer increment, in the same
+ *             run.
  *   first-fit alloc+free of a 32-byte block with n free 16-byte blocks in
  *             front of it (too small for it), through the allocator
  *             interface: first fit walks all n, so its cost grows with n.
+ *   random    the random-actions script (random_actions.h), RA_OPS
+ *             actions, through the allocator interface.
  *   efficiency talc's "heap efficiency" workload (heap_efficiency.c).
+ *   frag      the size classes' waste on the random-actions script
+ *             (fragmentation.h).
  *
  * Output, one line each, fields separated by " | ":
  *   bench-host: cpu | compiler | C library | ns per tick
  *   bench-row: base | name | ticks/op | ns/op
  *   bench-row: cost | contender | stage | operation | bytes | ticks/op | ns/op
  *   bench-row: first-fit | contender | stage | n | ticks/op | ns/op
+ *   bench-row: random | contender | stage | actions | ticks/op | ns/op
  *   bench-row: efficiency | contender | stage | % | worst % | best % | runs
- * (stage 0: the C library's; efficiency "n/a": no fixed heap.)
+ *   bench-row: frag | block (0: larger) | requests | bytes asked | bytes
+ *              given | live at the end | their bytes asked | bytes held
+ * (stage 0: the C library's; efficiency "n/a": no fixed heap; bytes
+ * "8-512": the mixed sizes.)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,15 +50,17 @@
 #endif
 
 #include "alloc.h"
-#include "bump_alloc.h"
 #include "contenders.h"
-#include "freelist.h"
+#include "direct_calls.h"
+#include "fragmentation.h"
 #include "heap_efficiency.h"
 #include "panic.h"
+#include "random_actions.h"
 #include "timing.h"
 
 #define ROUNDS 15
-#define OPS 1000000
+#define SWEEP_MIN 8		/* alloc+free at 8, 16, 32, ... */
+#define SWEEP_MAX 4096		/* ... up to this many bytes */
 #define HEAP_BYTES HE_HEAP_SIZE /* one region serves every measurement */
 
 static char *heap_mem;
@@ -62,7 +78,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
-static void die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	fprintf(stderr, "bench_host: %s\n", what);
 	exit(1);
@@ -98,7 +114,7 @@ static uint64_t run_increment(size_t size)
 	uintptr_t next = (uintptr_t)heap_mem;
 	CLOBBER(size);
 	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
+	for (size_t i = 0; i < DIRECT_OPS; i++) {
 		next += size;
 		CLOBBER(next);
 	}
@@ -120,105 +136,9 @@ static uint64_t run_increment_call(size_t size)
 {
 	called_next = (uintptr_t)heap_mem;
 	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
+	for (size_t i = 0; i < DIRECT_OPS; i++) {
 		void *p = increment_call(size);
 		USE(p);
-	}
-	return ticks() - t0;
-}
-
-/* ====================================== cost: one operation, direct */
-
-static uint64_t run_bump_alloc(size_t size)
-{
-	struct bump_heap h;
-	struct layout layout = {size, 8};
-	bump_init(&h, (uintptr_t)heap_mem, (size_t)OPS * size);
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		void *p = bump_alloc(&h, layout);
-		USE(p);
-	}
-	uint64_t t1 = ticks();
-	if (bump_live(&h) != OPS)
-		die("the bump heap did not take every block");
-	return t1 - t0;
-}
-
-static uint64_t run_bump_pair(size_t size)
-{
-	struct bump_heap h;
-	struct layout layout = {size, 8};
-	bump_init(&h, (uintptr_t)heap_mem, HEAP_BYTES);
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		void *p = bump_alloc(&h, layout);
-		USE(p);
-		bump_dealloc(&h, p, layout);
-	}
-	return ticks() - t0;
-}
-
-/* Fills a heap of exactly OPS blocks: each alloc splits the one free
- * block, so it also writes the node of the rest. */
-static uint64_t run_freelist_alloc(size_t size)
-{
-	struct freelist_heap h;
-	struct layout layout = {size, 8};
-	if (freelist_init(&h, (uintptr_t)heap_mem, (size_t)OPS * size) !=
-	    FREELIST_OK)
-		die("freelist_init refused the heap");
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		void *p = freelist_alloc(&h, layout);
-		USE(p);
-	}
-	uint64_t t1 = ticks();
-	if (h.live != OPS || h.free_bytes != 0)
-		die("the free list did not take every block");
-	return t1 - t0;
-}
-
-static uint64_t run_freelist_pair(size_t size)
-{
-	struct freelist_heap h;
-	struct layout layout = {size, 8};
-	if (freelist_init(&h, (uintptr_t)heap_mem, HEAP_BYTES) != FREELIST_OK)
-		die("freelist_init refused the heap");
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		void *p = freelist_alloc(&h, layout);
-		USE(p);
-		freelist_dealloc(&h, p, layout);
-	}
-	uint64_t t1 = ticks();
-	freelist_assert(&h);
-	return t1 - t0;
-}
-
-static void *ptrs[OPS];
-
-/* malloc's blocks are freed outside the timing. */
-static uint64_t run_malloc_alloc(size_t size)
-{
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		ptrs[i] = malloc(size);
-		USE(ptrs[i]);
-	}
-	uint64_t t1 = ticks();
-	for (int i = 0; i < OPS; i++)
-		free(ptrs[i]);
-	return t1 - t0;
-}
-
-static uint64_t run_malloc_pair(size_t size)
-{
-	uint64_t t0 = ticks();
-	for (int i = 0; i < OPS; i++) {
-		void *p = malloc(size);
-		USE(p);
-		free(p);
 	}
 	return ticks() - t0;
 }
@@ -230,7 +150,71 @@ static double measure(uint64_t (*run)(size_t), size_t size)
 	run(size);
 	for (int r = 0; r < ROUNDS; r++)
 		t[r] = run(size);
-	return (double)median_u64(t, ROUNDS) / OPS;
+	return (double)median_u64(t, ROUNDS) / DIRECT_OPS;
+}
+
+/* ===================================== cost: one operation, direct */
+
+/* One column of the cost table: a loop of direct_calls.h at one size. */
+struct column {
+	enum direct_loop loop;
+	const char *op;
+	size_t size;
+};
+
+#define MAX_CONTENDERS 8
+#define SWEEP_COLUMNS 10 /* SWEEP_MIN to SWEEP_MAX, doubling */
+#define COLUMNS (SWEEP_COLUMNS + 2)
+
+/* The cost table's columns: one allocation of 16 bytes; alloc+free at
+ * every size of the sweep; alloc+free of mixed small sizes. */
+static size_t cost_columns(struct column *cols)
+{
+	size_t n = 0;
+	cols[n++] = (struct column){DIRECT_ALLOC, "alloc", 16};
+	for (size_t size = SWEEP_MIN; size <= SWEEP_MAX; size *= 2)
+		cols[n++] = (struct column){DIRECT_PAIR, "alloc+free", size};
+	cols[n++] = (struct column){DIRECT_MIX, "alloc+free", 0};
+	return n;
+}
+
+_Static_assert(SWEEP_MAX == SWEEP_MIN << (SWEEP_COLUMNS - 1),
+	       "SWEEP_COLUMNS sizes from SWEEP_MIN to SWEEP_MAX");
+
+static uint64_t cost_ticks[COLUMNS][MAX_CONTENDERS][ROUNDS];
+
+/* One round of contender c's loop for column col: its ticks. */
+static uint64_t run_loop(size_t c, struct column col)
+{
+	return direct_calls[c].loop[col.loop](col.size);
+}
+
+/*
+ * Ticks per operation of every contender in every column, into
+ * out[column][contender]: the median of ROUNDS rounds, after a warm-up.
+ * The rounds are interleaved (round r of every column and contender,
+ * then round r + 1), so that whatever slows the machine down for a while
+ * falls on all of them alike: the ratios between them, and the shape of
+ * the sweep, hold even when the absolute times do not.
+ */
+static void measure_columns(const struct column *cols, size_t ncols,
+			    double out[][MAX_CONTENDERS])
+{
+	size_t n = direct_calls_count;
+	if (n > MAX_CONTENDERS)
+		die("more contenders than measure_columns has room for");
+	for (size_t k = 0; k < ncols; k++)
+		for (size_t c = 0; c < n; c++)
+			run_loop(c, cols[k]); /* the warm-up */
+	for (int r = 0; r < ROUNDS; r++)
+		for (size_t k = 0; k < ncols; k++)
+			for (size_t c = 0; c < n; c++)
+				cost_ticks[k][c][r] = run_loop(c, cols[k]);
+	for (size_t k = 0; k < ncols; k++)
+		for (size_t c = 0; c < n; c++) {
+			uint64_t m = median_u64(cost_ticks[k][c], ROUNDS);
+			out[k][c] = (double)m / DIRECT_OPS;
+		}
 }
 
 static int stage_of(const char *name)
@@ -238,39 +222,40 @@ static int stage_of(const char *name)
 	for (size_t i = 0; i < contender_count; i++)
 		if (strcmp(contenders[i].name, name) == 0)
 			return contenders[i].stage;
-	return -1;
+	die("a contender of direct_calls.c is not in contenders.c");
 }
 
+static void print_column(struct column col, const double *t)
+{
+	char bytes[32];
+	if (col.loop == DIRECT_MIX)
+		snprintf(bytes, sizeof bytes, "%d-%d", MIX_MIN, MIX_MAX);
+	else
+		snprintf(bytes, sizeof bytes, "%zu", col.size);
+	for (size_t c = 0; c < direct_calls_count; c++)
+		printf("bench-row: cost | %s | %d | %s | %s | %.3f | %.3f\n",
+		       direct_calls[c].contender,
+		       stage_of(direct_calls[c].contender), col.op, bytes, t[c],
+		       t[c] * tick_ns);
+}
+
+/* The floor, then every column. */
 static void print_cost(void)
 {
-	static const struct {
-		const char *contender, *op;
-		size_t bytes;
-		uint64_t (*run)(size_t);
-	} rows[] = {
-		{"bump", "alloc", 16, run_bump_alloc},
-		{"bump", "alloc+free", 16, run_bump_pair},
-		{"bump", "alloc+free", 256, run_bump_pair},
-		{"free list", "alloc", 16, run_freelist_alloc},
-		{"free list", "alloc+free", 16, run_freelist_pair},
-		{"free list", "alloc+free", 256, run_freelist_pair},
-		{"C malloc", "alloc", 16, run_malloc_alloc},
-		{"C malloc", "alloc+free", 16, run_malloc_pair},
-		{"C malloc", "alloc+free", 256, run_malloc_pair},
-	};
+	struct column cols[COLUMNS];
+	static double t[COLUMNS][MAX_CONTENDERS];
 	double base = measure(run_increment, 16);
 	double called = measure(run_increment_call, 16);
 	printf("bench-row: base | pointer increment | %.3f | %.3f\n", base,
 	       base * tick_ns);
 	printf("bench-row: base | pointer increment, called | %.3f | %.3f\n",
 	       called, called * tick_ns);
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		double t = measure(rows[i].run, rows[i].bytes);
-		printf("bench-row: cost | %s | %d | %s | %zu | %.3f | %.3f\n",
-		       rows[i].contender, stage_of(rows[i].contender),
-		       rows[i].op, rows[i].bytes, t, t * tick_ns);
-		fflush(stdout);
-	}
+	fflush(stdout);
+	size_t n = cost_columns(cols);
+	measure_columns(cols, n, t);
+	for (size_t k = 0; k < n; k++)
+		print_column(cols[k], t[k]);
+	fflush(stdout);
 }
 
 /* ================================ first fit: n small free blocks first */
@@ -343,6 +328,51 @@ static void print_first_fit(void)
 		}
 }
 
+/* ======================================================= random actions */
+
+#define RA_OPS 1000000
+#define RA_ROUNDS 5
+#define RA_SEED 7
+
+/* Ticks per action of every contender on one script, the median of
+ * RA_ROUNDS rounds after a warm-up, the rounds interleaved (as
+ * measure_column's). */
+static void print_random(const struct ra_script *s)
+{
+	static uint64_t t[MAX_CONTENDERS][RA_ROUNDS];
+	if (contender_count > MAX_CONTENDERS)
+		die("more contenders than print_random has room for");
+	for (size_t c = 0; c < contender_count; c++)
+		ra_run(s, &contenders[c], heap_mem, HEAP_BYTES);
+	for (int r = 0; r < RA_ROUNDS; r++)
+		for (size_t c = 0; c < contender_count; c++)
+			t[c][r] =
+				ra_run(s, &contenders[c], heap_mem, HEAP_BYTES);
+	for (size_t c = 0; c < contender_count; c++) {
+		double op = (double)median_u64(t[c], RA_ROUNDS) / s->len;
+		printf("bench-row: random | %s | %d | %zu | %.3f | %.3f\n",
+		       contenders[c].name, contenders[c].stage, s->len, op,
+		       op * tick_ns);
+	}
+	fflush(stdout);
+}
+
+/* ======================================== the size classes' fragmentation */
+
+static void print_fragmentation(const struct ra_script *s)
+{
+	struct frag_row rows[FRAG_ROWS];
+	fragmentation(s, heap_mem, HEAP_BYTES, rows);
+	for (int i = 0; i < FRAG_ROWS; i++)
+		printf("bench-row: frag | %zu | %lu | %lu | %lu | %zu | %zu | "
+		       "%zu\n",
+		       rows[i].block, (unsigned long)rows[i].requests,
+		       (unsigned long)rows[i].asked,
+		       (unsigned long)rows[i].given, rows[i].live,
+		       rows[i].live_asked, rows[i].held);
+	fflush(stdout);
+}
+
 /* ====================================================== heap efficiency */
 
 #define HE_RUNS 300 /* as talc's */
@@ -407,16 +437,23 @@ int main(int argc, char **argv)
 	if (heap_mem == MAP_FAILED)
 		die("no memory for the heap");
 	tick_ns = ns_per_tick();
+	direct_calls_init(heap_mem, HEAP_BYTES);
+	struct ra_script script = ra_make(RA_SEED, RA_OPS);
 	print_host();
 	printf("bench: %d rounds x %d ops, median round; %s are TSC ticks\n",
-	       ROUNDS, OPS, TICK_UNIT);
+	       ROUNDS, DIRECT_OPS, TICK_UNIT);
 	fflush(stdout);
 	if (wanted(argc, argv, "cost"))
 		print_cost();
 	if (wanted(argc, argv, "first-fit"))
 		print_first_fit();
+	if (wanted(argc, argv, "random"))
+		print_random(&script);
 	if (wanted(argc, argv, "efficiency"))
 		print_efficiency();
+	if (wanted(argc, argv, "frag"))
+		print_fragmentation(&script);
+	ra_destroy(&script);
 	munmap(heap_mem, HEAP_BYTES);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
- * contenders.c - the bump allocator (stage 4), the free list (stage 6)
- * and the C library's malloc, each as a struct allocator (contenders.h).
+ * contenders.c - the bump allocator (stage 4), the free list (stage 6),
+ * the size classes in slabs (stage 7) and the C library's malloc, each as
+ * a struct allocator (contenders.h).
  */
 #include "contenders.h"
 
@@ -9,6 +10,7 @@
 
 #include "bump_alloc.h"
 #include "freelist.h"
+#include "slab.h"
 
 /* ------------------------------------------------------------ stage 4 */
 
@@ -85,6 +87,48 @@ static struct allocator freelist_allocator = {
 	.realloc = freelist_c_realloc,
 };
 
+/* ------------------------------------------------------------ stage 7 */
+
+/* The slabs' own free list under them, on the whole range: a fixed heap,
+ * no grow callback, as the other contenders have. */
+static struct freelist_heap slab_fallback;
+static struct slab_heap slabs;
+
+static void *slab_c_alloc(struct allocator *self, struct layout layout)
+{
+	(void)self;
+	return slab_alloc(&slabs, layout);
+}
+
+static void slab_c_dealloc(struct allocator *self, void *ptr,
+			   struct layout layout)
+{
+	(void)self;
+	slab_dealloc(&slabs, ptr, layout);
+}
+
+static void *slab_c_realloc(struct allocator *self, void *ptr,
+			    struct layout layout, size_t new_size)
+{
+	void *p = slab_realloc_in_place(&slabs, ptr, layout, new_size);
+	return p != NULL ? p : default_realloc(self, ptr, layout, new_size);
+}
+
+static bool slab_c_reset(uintptr_t start, size_t size)
+{
+	if (freelist_init(&slab_fallback, start, size) != FREELIST_OK)
+		abort();
+	slab_heap_init(&slabs, &slab_fallback, NULL, NULL);
+	return true;
+}
+
+static struct allocator slab_allocator = {
+	.name = "slabs",
+	.alloc = slab_c_alloc,
+	.dealloc = slab_c_dealloc,
+	.realloc = slab_c_realloc,
+};
+
 /* ---------------------------------------------------- the C library's */
 
 /* malloc's blocks are aligned for any type; a larger alignment takes
@@ -138,6 +182,7 @@ static struct allocator malloc_allocator = {
 const struct contender contenders[] = {
 	{"bump", 4, &bump_allocator, bump_c_reset},
 	{"free list", 6, &freelist_allocator, freelist_c_reset},
+	{"slabs", 7, &slab_allocator, slab_c_reset},
 	{"C malloc", 0, &malloc_allocator, malloc_c_reset},
 };
 const size_t contender_count = sizeof contenders / sizeof contenders[0];

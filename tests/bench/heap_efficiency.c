@@ -35,8 +35,8 @@
  *             allocator rounded them up to
  *
  * What is ours: the random numbers.  talc draws from fastrand, seeded
- * anew on every run of the program; here a generator of our own is
- * seeded with the run's number, so the figure is the same every time.
+ * anew on every run of the program; here a generator of our own (rng.h)
+ * is seeded with the run's number, so the figure is the same every time.
  * realloc is the contender's, as the kernel's heap does it: in place
  * when it can, else alloc, copy and free.
  */
@@ -45,27 +45,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "rng.h"
+
 #define MAX_ALLOC_SIZE 100000u
 #define MAX_REALLOC_SIZE ((uint64_t)MAX_ALLOC_SIZE * 1000000u)
 
 /* ---------------------------------------------------- random numbers */
-
-/* splitmix64: a 64-bit state, one add and a few mixing steps per number;
- * statistically good enough for a workload, and tiny. */
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi), lo < hi: the high half of a 128-bit product. */
-static uint64_t rng_range(uint64_t *state, uint64_t lo, uint64_t hi)
-{
-	unsigned __int128 wide = (unsigned __int128)rng_next(state) * (hi - lo);
-	return lo + (uint64_t)(wide >> 64);
-}
 
 static size_t rng_align(uint64_t *state)
 {
