@@ -210,13 +210,14 @@ static void print_leak(void *ctx, const void *ptr, size_t size, uintptr_t at)
 {
 	(void)ctx;
 	char name[64];
-	kprintf("  leak: %zu-byte block %p allocated by %s\n", size, ptr,
-		ksyms_format(at, name, sizeof name));
+	kprintf("  leak: %zu-byte block %p\n    allocated by %s\n", size,
+		ptr, ksyms_format(at, name, sizeof name));
 }
 
 size_t kernel_heap_leaks(void)
 {
 	/* printed under the heap lock: kprintf does not allocate */
+	console_start_line();
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
 	size_t n = debug_each_live(&kernel_heap.debug, print_leak, NULL);
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);

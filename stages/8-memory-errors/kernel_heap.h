@@ -38,8 +38,9 @@ void kernel_heap_show_classes(void);
  * before an unmapped page (1: all of them that can be; 0: none). */
 void kernel_heap_guard_every(unsigned n);
 
-/* Lists every live block, with its size and who allocated it:
- * "  leak: 24-byte block 0x... allocated by f+0x1c"; returns how many. */
+/* Lists every live block, with its size and who allocated it, on a line
+ * of its own ("  leak: 24-byte block 0x...", "    allocated by f+0x1c");
+ * returns how many. */
 size_t kernel_heap_leaks(void);
 
 /* Calls each(ctx, block, size) for every live block (not the guarded
