@@ -122,37 +122,9 @@ void kernel_heap_check(void)
 		panic("slab_check: %s at %p", fault.what, (void *)fault.at);
 }
 
-void kernel_heap_show_classes(void)
+void kernel_heap_class_stats(int class, struct slab_class_stats *out)
 {
-	for (int i = 0; i < SLAB_CLASSES; i++) {
-		struct slab_class_stats c;
-		uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-		slab_class_stats(&kernel_heap.slabs, i, &c);
-		spin_unlock_irqrestore(&kernel_heap.lock, flags);
-		if (c.slabs > 0)
-			kprintf("    %4zu-byte blocks: %zu slab%s, %zu live, "
-				"%zu free\n",
-				c.block, c.slabs, c.slabs == 1 ? "" : "s",
-				c.live, c.free);
-	}
-}
-
-#define BAR_COL 59
-#define BAR_WIDTH 20
-
-static void draw_bar(void *arg)
-{
-	const struct heap_stats *s = arg;
-	int filled = (int)((s->used * BAR_WIDTH + s->size - 1) / s->size);
-	/* on the line just printed */
-	vga_draw_bar(vga_cursor_row() - 1, BAR_COL, BAR_WIDTH, filled, VGA_RED,
-		     VGA_GREEN);
-}
-
-void kernel_heap_show(const char *label)
-{
-	struct heap_stats s = kernel_heap_stats();
-	kprintf("  %-16s %7zu/%-7zu bytes used, %zu live\n", label, s.used,
-		s.size, s.live);
-	console_with_lock(draw_bar, &s);
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	slab_class_stats(&kernel_heap.slabs, class, out);
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 }

@@ -30,8 +30,12 @@ struct heap_stats kernel_heap_stats(void);
 void kernel_heap_show(const char *label);
 
 /* Prints one line per size class that has slabs: its block size, slabs,
- * live and free blocks. */
+ * live and free blocks (heap_show.c). */
 void kernel_heap_show_classes(void);
+
+/* What size class `class` holds now. */
+struct slab_class_stats;
+void kernel_heap_class_stats(int class, struct slab_class_stats *out);
 
 /* Lets the heap take at most `frames` more frames when it grows (as if
  * memory ran out then); SIZE_MAX, the default, for no limit.  For the

@@ -2,7 +2,7 @@
 STAGE_TITLE := size classes and a growing heap
 
 # Slabs in front of the free list; this stage's kernel_heap.c takes over.
-KERNEL_SOURCES += slab.c heap_grow.c
+KERNEL_SOURCES += slab.c heap_grow.c heap_show.c
 
 DEMO_SOURCES := slab_demo.c churn.c
 # The free list's kernel tests assume it is the global allocator, and

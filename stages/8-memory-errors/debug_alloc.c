@@ -270,7 +270,7 @@ static struct dbg_header *check_free(struct debug_heap *h, void *ptr,
 		      "  (no block from kmalloc starts there)",
 		      ptr);
 	if (layout.size != hd->size || layout.align != layout_of(hd).align) {
-		char detail[48];
+		char detail[80]; /* room for two 20-digit numbers and an align */
 		ksnprintf(detail, sizeof detail, ", align %zu, freed as %zu/%zu",
 			  layout_of(hd).align, layout.size, layout.align);
 		report(h, "free with the wrong layout of a", detail, ptr, hd,
@@ -284,12 +284,13 @@ void debug_dealloc(struct debug_heap *h, void *ptr, struct layout layout,
 {
 	struct dbg_header *hd = check_free(h, ptr, layout);
 	check_redzones(h, ptr, hd);
+	/* first: an eviction may report, and this block then stays live */
+	quarantine(h, ptr, hd->size);
 	hd->free_site = at;
 	memset(ptr, DBG_POISON, hd->size);
 	*shadow_of(h, ptr) = SHADOW_QUARANTINED;
 	h->live--;
 	h->live_bytes -= hd->size;
-	quarantine(h, ptr, hd->size);
 }
 
 /* ----------------------------------------------------------- inspection */

@@ -31,8 +31,12 @@ struct heap_stats kernel_heap_stats(void);
 void kernel_heap_show(const char *label);
 
 /* Prints one line per size class that has slabs: its block size, slabs,
- * live and free blocks. */
+ * live and free blocks (heap_show.c). */
 void kernel_heap_show_classes(void);
+
+/* What size class `class` holds now. */
+struct slab_class_stats;
+void kernel_heap_class_stats(int class, struct slab_class_stats *out);
 
 /* Guarded blocks (guard.h): every Nth allocation from now on is placed
  * before an unmapped page (1: all of them that can be; 0: none). */
