@@ -1,7 +1,8 @@
 /*
  * bench_host.c - what our allocators cost on the host, next to the C
  * library's malloc, how fast they run a random workload, how much of a
- * heap they can use, and what the size classes waste.
+ * heap they can use, what the size classes waste, and what the debugging
+ * allocator adds to the slabs under it.
  *
  * Not a test: it checks nothing, it prints rows that scripts/bench (`make
  * bench`, `make bench-table`) turns into tables, ratios and a chart.
@@ -15,21 +16,28 @@
  *             allocation of 16 bytes; alloc+free of one block, at every
  *             size from SWEEP_MIN to SWEEP_MAX; alloc+free of mixed small
  *             sizes.  Every contender: the bump allocator (stage 4), the
- *             free list (6), the slabs (7), malloc/free.  Each figure is
- *             the median of ROUNDS rounds, the contenders' rounds
- *             interleaved.  The floor, a pointer increment, in the same
- *             run.
+ *             free list (6), the slabs (7), malloc/free; a layer (the
+ *             debugging allocator over the slabs, stage 8) only in the
+ *             columns of small blocks, 16 bytes and the mixed sizes (it
+ *             fills and checks every byte: at 4096 bytes it takes tens of
+ *             times the slabs' time, and its sweep alone would take
+ *             longer than all the rest).  Each figure is the median of
+ *             ROUNDS rounds, the contenders' rounds interleaved.  The
+ *             floor, a pointer increment, in the same run.
  *   first-fit alloc+free of a 32-byte block with n free 16-byte blocks in
  *             front of it (too small for it), through the allocator
  *             interface: first fit walks all n, so its cost grows with n.
+ *             Not for a layer (contenders.h).
  *   random    the random-actions script (random_actions.h), RA_OPS
  *             actions, through the allocator interface.
- *   efficiency talc's "heap efficiency" workload (heap_efficiency.c).
+ *   efficiency talc's "heap efficiency" workload (heap_efficiency.c);
+ *             not for a layer (contenders.h).
  *   frag      the size classes' waste on the random-actions script
  *             (fragmentation.h).
  *
  * Output, one line each, fields separated by " | ":
  *   bench-host: cpu | compiler | C library | ns per tick
+ *   bench-row: layer | contender | stage | over contender | its stage
  *   bench-row: base | name | ticks/op | ns/op
  *   bench-row: cost | contender | stage | operation | bytes | ticks/op | ns/op
  *   bench-row: first-fit | contender | stage | n | ticks/op | ns/op
@@ -155,11 +163,13 @@ static double measure(uint64_t (*run)(size_t), size_t size)
 
 /* ===================================== cost: one operation, direct */
 
-/* One column of the cost table: a loop of direct_calls.h at one size. */
+/* One column of the cost table: a loop of direct_calls.h at one size;
+ * measured for the layers too, or not. */
 struct column {
 	enum direct_loop loop;
 	const char *op;
 	size_t size;
+	bool layers;
 };
 
 #define MAX_CONTENDERS 8
@@ -171,10 +181,11 @@ struct column {
 static size_t cost_columns(struct column *cols)
 {
 	size_t n = 0;
-	cols[n++] = (struct column){DIRECT_ALLOC, "alloc", 16};
+	cols[n++] = (struct column){DIRECT_ALLOC, "alloc", 16, true};
 	for (size_t size = SWEEP_MIN; size <= SWEEP_MAX; size *= 2)
-		cols[n++] = (struct column){DIRECT_PAIR, "alloc+free", size};
-	cols[n++] = (struct column){DIRECT_MIX, "alloc+free", 0};
+		cols[n++] = (struct column){DIRECT_PAIR, "alloc+free", size,
+					    size == 16};
+	cols[n++] = (struct column){DIRECT_MIX, "alloc+free", 0, true};
 	return n;
 }
 
@@ -183,9 +194,32 @@ _Static_assert(SWEEP_MAX == SWEEP_MIN << (SWEEP_COLUMNS - 1),
 
 static uint64_t cost_ticks[COLUMNS][MAX_CONTENDERS][ROUNDS];
 
-/* One round of contender c's loop for column col: its ticks. */
+static const struct contender *contender_named(const char *name)
+{
+	for (size_t i = 0; i < contender_count; i++)
+		if (strcmp(contenders[i].name, name) == 0)
+			return &contenders[i];
+	die("a contender of direct_calls.c is not in contenders.c");
+}
+
+static int stage_of(const char *name)
+{
+	return contender_named(name)->stage;
+}
+
+/* Is contender c of direct_calls measured in column col? */
+static bool measured(size_t c, struct column col)
+{
+	return col.layers ||
+	       contender_named(direct_calls[c].contender)->over == NULL;
+}
+
+/* One round of contender c's loop for column col: its ticks (0 if it is
+ * not measured there). */
 static uint64_t run_loop(size_t c, struct column col)
 {
+	if (!measured(c, col))
+		return 0;
 	return direct_calls[c].loop[col.loop](col.size);
 }
 
@@ -217,14 +251,6 @@ static void measure_columns(const struct column *cols, size_t ncols,
 		}
 }
 
-static int stage_of(const char *name)
-{
-	for (size_t i = 0; i < contender_count; i++)
-		if (strcmp(contenders[i].name, name) == 0)
-			return contenders[i].stage;
-	die("a contender of direct_calls.c is not in contenders.c");
-}
-
 static void print_column(struct column col, const double *t)
 {
 	char bytes[32];
@@ -232,11 +258,14 @@ static void print_column(struct column col, const double *t)
 		snprintf(bytes, sizeof bytes, "%d-%d", MIX_MIN, MIX_MAX);
 	else
 		snprintf(bytes, sizeof bytes, "%zu", col.size);
-	for (size_t c = 0; c < direct_calls_count; c++)
+	for (size_t c = 0; c < direct_calls_count; c++) {
+		if (!measured(c, col))
+			continue;
 		printf("bench-row: cost | %s | %d | %s | %s | %.3f | %.3f\n",
 		       direct_calls[c].contender,
 		       stage_of(direct_calls[c].contender), col.op, bytes, t[c],
 		       t[c] * tick_ns);
+	}
 }
 
 /* The floor, then every column. */
@@ -317,7 +346,9 @@ static double first_fit_cost(const struct contender *c, size_t n)
 static void print_first_fit(void)
 {
 	static const size_t ns[] = {1, 10, 100, 1000};
-	for (size_t i = 0; i < contender_count; i++)
+	for (size_t i = 0; i < contender_count; i++) {
+		if (contenders[i].over != NULL)
+			continue; /* a layer (contenders.h) */
 		for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
 			double t = first_fit_cost(&contenders[i], ns[j]);
 			printf("bench-row: first-fit | %s | %d | %zu | %.3f | "
@@ -326,6 +357,7 @@ static void print_first_fit(void)
 			       t, t * tick_ns);
 			fflush(stdout);
 		}
+	}
 }
 
 /* ======================================================= random actions */
@@ -381,6 +413,8 @@ static void print_efficiency(void)
 {
 	for (size_t i = 0; i < contender_count; i++) {
 		const struct contender *c = &contenders[i];
+		if (c->over != NULL)
+			continue; /* a layer (contenders.h) */
 		struct heap_efficiency e =
 			heap_efficiency(c, heap_mem, HE_RUNS);
 		if (e.applicable)
@@ -418,6 +452,12 @@ static void print_host(void)
 #endif
 	printf("bench-host: %s | %s%s | %s | %.6f\n", cpu, compiler, optimized,
 	       libc, tick_ns);
+	for (size_t i = 0; i < contender_count; i++)
+		if (contenders[i].over != NULL)
+			printf("bench-row: layer | %s | %d | %s | %d\n",
+			       contenders[i].name, contenders[i].stage,
+			       contenders[i].over,
+			       stage_of(contenders[i].over));
 }
 
 static bool wanted(int argc, char **argv, const char *section)

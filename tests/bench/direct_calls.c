@@ -1,7 +1,8 @@
 /*
  * direct_calls.c - the timed loops of the cost benchmark, for the bump
- * allocator (stage 4), the free list (stage 6), the slabs (stage 7) and
- * the C library's malloc (direct_calls.h says what each loop does).
+ * allocator (stage 4), the free list (stage 6), the slabs (stage 7), the
+ * debugging allocator over them (stage 8) and the C library's malloc
+ * (direct_calls.h says what each loop does).
  *
  * The loops of one contender differ only in the calls; the loops of one
  * kind differ only in the contender.  They are written out, not made from
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 
 #include "bump_alloc.h"
+#include "contenders.h"
+#include "debug_alloc.h"
 #include "freelist.h"
 #include "panic.h"
 #include "rng.h"
@@ -206,6 +209,61 @@ static uint64_t slab_mix_loop(size_t size)
 	return t1 - t0;
 }
 
+/* ------------------------------------------------------------ stage 8 */
+
+/* The debugging allocator over slabs over a free list on the whole heap
+ * (contenders.h), site 0 as its contender's. */
+static struct freelist_heap debug_fallback;
+static struct slab_heap debug_slabs;
+
+static uint64_t debug_alloc_loop(size_t size)
+{
+	struct debug_heap h;
+	struct layout layout = {size, 8};
+	debug_over_slabs(&h, &debug_slabs, &debug_fallback, heap, heap_bytes);
+	uint64_t t0 = ticks();
+	for (size_t i = 0; i < DIRECT_OPS; i++) {
+		void *p = debug_alloc(&h, layout, 0);
+		USE(p);
+	}
+	uint64_t t1 = ticks();
+	ASSERT(h.live == DIRECT_OPS, "debugging: a block was refused");
+	return t1 - t0;
+}
+
+static uint64_t debug_pair_loop(size_t size)
+{
+	struct debug_heap h;
+	struct layout layout = {size, 8};
+	debug_over_slabs(&h, &debug_slabs, &debug_fallback, heap, heap_bytes);
+	uint64_t t0 = ticks();
+	for (size_t i = 0; i < DIRECT_OPS; i++) {
+		void *p = debug_alloc(&h, layout, 0);
+		USE(p);
+		debug_dealloc(&h, p, layout, 0);
+	}
+	uint64_t t1 = ticks();
+	ASSERT(h.live == 0, "debugging: a block was not freed");
+	return t1 - t0;
+}
+
+static uint64_t debug_mix_loop(size_t size)
+{
+	struct debug_heap h;
+	(void)size;
+	debug_over_slabs(&h, &debug_slabs, &debug_fallback, heap, heap_bytes);
+	uint64_t t0 = ticks();
+	for (size_t i = 0; i < DIRECT_OPS; i += MIX_BATCH) {
+		for (size_t j = i; j < i + MIX_BATCH; j++)
+			ptrs[j] = debug_alloc(&h, mix_layout(j), 0);
+		for (size_t j = i; j < i + MIX_BATCH; j++)
+			debug_dealloc(&h, ptrs[j], mix_layout(j), 0);
+	}
+	uint64_t t1 = ticks();
+	ASSERT(h.live == 0, "debugging: a block was not freed");
+	return t1 - t0;
+}
+
 /* ---------------------------------------------------- the C library's */
 
 /* malloc's blocks are freed outside the timing. */
@@ -253,6 +311,7 @@ const struct direct_calls direct_calls[] = {
 	{"free list",
 	 {freelist_alloc_loop, freelist_pair_loop, freelist_mix_loop}},
 	{"slabs", {slab_alloc_loop, slab_pair_loop, slab_mix_loop}},
+	{"debugging", {debug_alloc_loop, debug_pair_loop, debug_mix_loop}},
 	{"C malloc", {malloc_alloc_loop, malloc_pair_loop, malloc_mix_loop}},
 };
 const size_t direct_calls_count = sizeof direct_calls / sizeof direct_calls[0];
