@@ -75,8 +75,12 @@ static bool selected(int i, const char *filter)
  */
 int main(int argc, char **argv)
 {
-	/* An optional argument runs only the tests whose name contains it. */
+	/* An optional argument runs only the tests whose name contains it;
+	 * HARNESS_FAIL_FAST=1 stops after the first test that fails (the
+	 * mutation test needs one failure, not the rest of a slow suite). */
 	const char *filter = argc > 1 ? argv[1] : NULL;
+	const char *fast = getenv("HARNESS_FAIL_FAST");
+	bool fail_fast = fast != NULL && strcmp(fast, "1") == 0;
 	static int passed, failed, total, i, number; /* survive longjmp */
 	for (i = 0; i < n_tests; i++)
 		total += selected(i, filter);
@@ -98,6 +102,8 @@ int main(int argc, char **argv)
 			failed++;
 		}
 		fflush(stdout);
+		if (failed > 0 && fail_fast)
+			break;
 	}
 	printf("test: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;

@@ -8,7 +8,9 @@
  * Tests register themselves (a constructor per TEST), run in file order,
  * and print `test [i/N] name... [ok]` or `test [i/N] name... [failed]
  * file:line: reason`, the kernel runner's format (ktest.h).  The binary
- * ends with `test: P passed, F failed` and exits 1 if anything failed.
+ * ends with `test: P passed, F failed` and exits 1 if anything failed
+ * (with HARNESS_FAIL_FAST=1 in the environment, as scripts/mutation-test
+ * runs it, it stops after the first failed test).
  *
  * The first lines of a test file name what it links and includes:
  *   // sources: common/format.c stages/3-null-allocator/alloc.c
