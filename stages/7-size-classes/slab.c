@@ -235,10 +235,11 @@ void *slab_alloc(struct slab_heap *h, struct layout layout)
 static bool in_slab(const struct size_class *c, const struct slab *s,
 		    uintptr_t ptr)
 {
+	/* block sizes are powers of two: a mask and a compare, no division */
 	uintptr_t first = (uintptr_t)s + first_block(c);
+	uintptr_t end = first + (uintptr_t)s->capacity * c->block;
 	return s->magic == SLAB_MAGIC && s->block == c->block &&
-	       ptr >= first && (ptr - first) % c->block == 0 &&
-	       (ptr - first) / c->block < s->capacity;
+	       ptr >= first && ptr < end && (ptr & (c->block - 1)) == 0;
 }
 
 void slab_dealloc(struct slab_heap *h, void *ptr, struct layout layout)
@@ -256,7 +257,7 @@ void slab_dealloc(struct slab_heap *h, void *ptr, struct layout layout)
 		panic("slab_dealloc: %p is not in the heap", ptr);
 	struct slab *s = (struct slab *)(p & ~(c->slab_size - 1));
 #ifndef NDEBUG /* the debug check: the layout's class is the block's */
-	if (!in_slab(c, s, p))
+	if ((uintptr_t)s < h->fallback->start || !in_slab(c, s, p))
 		panic("slab_dealloc: %p is not a block of a %zu-byte slab",
 		      ptr, c->block);
 #endif
