@@ -193,7 +193,7 @@ bench-table: deps
 # The fuzzers (scripts/fuzz): each tests/fuzz/*_fuzz.c under libFuzzer for
 # FUZZ_SECONDS, from its seed corpus; new inputs are kept in build/fuzz/,
 # and join tests/fuzz/corpus/ only with UPDATE_CORPUS=1.  make test runs
-# each for 3 s.
+# each for 1 s.
 .PHONY: fuzz
 FUZZ_SECONDS ?= 60
 fuzz:
