@@ -19,6 +19,7 @@
 #include "harness.h"
 
 #include "debug_alloc.h"
+#include "format.h"
 #include "freelist.h"
 
 #define MEM_SIZE (256u << 10)
@@ -132,7 +133,8 @@ TEST(a_scan_reports_a_write_after_free_as_the_eviction_would)
 	setup();
 	free_in_order(p, 6);
 	p[3][4] = 7;
-	snprintf(want, sizeof want,
+	/* formatted as the allocator formats its reports (kvsnprintf) */
+	ksnprintf(want, sizeof want,
 		 "debug_alloc: use-after-free write to a 24-byte block\n"
 		 "  %p, byte 4: 0x07, not 0x6b\n"
 		 "  allocated by 0x1003\n"

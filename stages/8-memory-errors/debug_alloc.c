@@ -132,13 +132,21 @@ static const char *site(const struct debug_heap *h, uintptr_t at, char *buf,
  *     allocated by uaf_demo+0x1c
  *     freed by uaf_demo+0x44
  */
-__attribute__((noreturn)) static void report(const struct debug_heap *h,
-					     const char *what,
-					     const char *detail,
-					     const void *ptr,
-					     const struct dbg_header *hd,
-					     bool freed)
+/* A report panics, unless h->on_report takes it (the demo's choice):
+ * then the operation that found the bug is abandoned or finished as
+ * safely as it can be, and the kernel goes on. */
+static void raise_report(struct debug_heap *h, const char *msg)
 {
+	h->reports++;
+	if (h->on_report == NULL)
+		panic("%s", msg);
+	h->on_report(msg);
+}
+
+static void report(struct debug_heap *h, const char *what, const char *detail,
+		   const void *ptr, const struct dbg_header *hd, bool freed)
+{
+	static char msg[400];
 	char a[64], f[80] = "";
 	site(h, hd->alloc_site, a, sizeof a);
 	if (freed) {
@@ -146,8 +154,10 @@ __attribute__((noreturn)) static void report(const struct debug_heap *h,
 		ksnprintf(f, sizeof f, "\n  freed by %s",
 			  site(h, hd->free_site, name, sizeof name));
 	}
-	panic("debug_alloc: %s %u-byte block\n  %p%s\n  allocated by %s%s",
-	      what, hd->size, ptr, detail, a, f);
+	ksnprintf(msg, sizeof msg,
+		  "debug_alloc: %s %u-byte block\n  %p%s\n  allocated by %s%s",
+		  what, hd->size, ptr, detail, a, f);
+	raise_report(h, msg);
 }
 
 /* The first byte of [p, p + n) that is not `value`, or -1. */
@@ -160,7 +170,7 @@ static long first_not(const uint8_t *p, size_t n, uint8_t value)
 }
 
 /* Both redzones of the block at ptr intact, or a report. */
-static void check_redzones(const struct debug_heap *h, const void *ptr,
+static void check_redzones(struct debug_heap *h, const void *ptr,
 			   const struct dbg_header *hd)
 {
 	struct layout inner = inner_layout(layout_of(hd));
@@ -263,18 +273,26 @@ static struct dbg_header *check_free(struct debug_heap *h, void *ptr,
 	enum dbg_shadow state;
 	struct dbg_header *hd =
 		(struct dbg_header *)debug_header_of(h, ptr, &state);
-	if (state == SHADOW_QUARANTINED)
+	if (state == SHADOW_QUARANTINED) {
 		report(h, "double free of a", "", ptr, hd, true);
-	if (state != SHADOW_LIVE)
-		panic("debug_alloc: invalid free of %p\n"
-		      "  (no block from kmalloc starts there)",
-		      ptr);
+		return NULL; /* (if the kernel goes on: the free is ignored) */
+	}
+	if (state != SHADOW_LIVE) {
+		char msg[96];
+		ksnprintf(msg, sizeof msg,
+			  "debug_alloc: invalid free of %p\n"
+			  "  (no block from kmalloc starts there)",
+			  ptr);
+		raise_report(h, msg);
+		return NULL;
+	}
 	if (layout.size != hd->size || layout.align != layout_of(hd).align) {
 		char detail[80]; /* room for two 20-digit numbers and an align */
 		ksnprintf(detail, sizeof detail, ", align %zu, freed as %zu/%zu",
 			  layout_of(hd).align, layout.size, layout.align);
 		report(h, "free with the wrong layout of a", detail, ptr, hd,
 		       false);
+		return NULL; /* the block stays live: a leak, not corruption */
 	}
 	return hd;
 }
@@ -283,7 +301,9 @@ void debug_dealloc(struct debug_heap *h, void *ptr, struct layout layout,
 		   uintptr_t at)
 {
 	struct dbg_header *hd = check_free(h, ptr, layout);
-	check_redzones(h, ptr, hd);
+	if (hd == NULL)
+		return;
+	check_redzones(h, ptr, hd); /* the free goes on after a report */
 	/* first: an eviction may report, and this block then stays live */
 	quarantine(h, ptr, hd->size);
 	hd->free_site = at;

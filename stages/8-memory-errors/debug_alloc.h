@@ -84,6 +84,10 @@ struct debug_heap {
 	size_t live, live_bytes;
 	/* writes "name+0xoff" for a site into buf (the kernel: ksyms) */
 	const char *(*site_name)(uintptr_t site, char *buf, size_t size);
+	/* NULL: a report panics (the default).  Else it is passed the
+	 * report and the kernel goes on (the demo shows every kind). */
+	void (*on_report)(const char *report);
+	size_t reports; /* reports raised so far */
 };
 
 /* Sets up h over `inner`, for blocks inside [base, base + granules *
@@ -99,7 +103,9 @@ void *debug_alloc(struct debug_heap *h, struct layout layout, uintptr_t site);
 
 /* Checks the free and panics with a report if it is wrong: a double
  * free, a pointer that is no block, the wrong layout, a redzone
- * overwritten.  Otherwise poisons the block and quarantines it. */
+ * overwritten.  Otherwise poisons the block and quarantines it.  (With
+ * on_report set: a bad free is reported and ignored; a block with a
+ * broken redzone is reported and freed.) */
 void debug_dealloc(struct debug_heap *h, void *ptr, struct layout layout,
 		   uintptr_t site);
 

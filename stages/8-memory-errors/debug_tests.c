@@ -26,6 +26,7 @@ static void *hide(void *p)
 static void debug_defaults(void)
 {
 	kernel_heap_guard_every(0);
+	kernel_heap_reports_continue(false);
 	kernel_heap_limit_frames(SIZE_MAX);
 }
 KTEST_RESET(debug_defaults);
@@ -67,6 +68,22 @@ KTEST(when_frames_run_out_the_debugging_heap_fails_cleanly)
 		  NULL);
 	kernel_heap_limit_frames(SIZE_MAX);
 	KT_ASSERT_EQ(kernel_heap_stats().live, before.live);
+	kernel_heap_check();
+}
+
+/* The demo's mode: a report printed, the bad free ignored, the heap
+ * still sound, and the next report panics again. */
+KTEST(a_report_can_let_the_kernel_go_on)
+{
+	size_t before = kernel_heap_reports();
+	kernel_heap_reports_continue(true);
+	int *p = kmalloc_or_panic(24, 8);
+	int *again = hide(p);
+	kfree(p, 24, 8);
+	kfree(again, 24, 8); /* reported, ignored */
+	kernel_heap_reports_continue(false);
+	KT_ASSERT_EQ(kernel_heap_reports(), before + 1);
+	kernel_heap_flush();
 	kernel_heap_check();
 }
 

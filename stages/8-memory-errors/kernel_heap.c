@@ -173,6 +173,27 @@ void kernel_heap_guard_every(unsigned n)
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 }
 
+/* A report printed, and the kernel goes on (the demo's mode). */
+static void print_report(const char *report)
+{
+	kprintf_color(VGA_LIGHT_RED, "BUG: %s\n", report);
+}
+
+void kernel_heap_reports_continue(bool yes)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	kernel_heap.debug.on_report = yes ? print_report : NULL;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+}
+
+size_t kernel_heap_reports(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
+	size_t n = kernel_heap.debug.reports;
+	spin_unlock_irqrestore(&kernel_heap.lock, flags);
+	return n;
+}
+
 void kernel_heap_limit_frames(size_t frames)
 {
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);

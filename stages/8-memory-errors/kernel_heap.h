@@ -7,6 +7,7 @@
 #ifndef KERNEL_HEAP_H
 #define KERNEL_HEAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "heap_grow.h" /* HEAP_MAX_SIZE */
@@ -41,6 +42,15 @@ void kernel_heap_class_stats(int class, struct slab_class_stats *out);
 /* Guarded blocks (guard.h): every Nth allocation from now on is placed
  * before an unmapped page (1: all of them that can be; 0: none). */
 void kernel_heap_guard_every(unsigned n);
+
+/* With yes, a report (not a guarded block's fault) is printed as "BUG:
+ * debug_alloc: ..." and the kernel goes on: a bad free is ignored, a
+ * block with a broken redzone freed.  With no (the default), a report
+ * panics.  (The demo shows every kind of bug this way.) */
+void kernel_heap_reports_continue(bool yes);
+
+/* Reports raised so far, printed or not. */
+size_t kernel_heap_reports(void);
 
 /* Lists every live block, with its size and who allocated it, on a line
  * of its own ("  leak: 24-byte block 0x...", "    allocated by f+0x1c");

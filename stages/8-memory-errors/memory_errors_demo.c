@@ -1,7 +1,8 @@
 /*
  * memory_errors_demo.c - lesson 8: what the debugging allocator puts
  * around a block, what it does with a freed one, a leak report, a
- * guarded block, and a use after free caught (the demo ends there).
+ * guarded block, each kind of bug reported, and a read after free caught
+ * by a guarded page (the demo ends there).
  */
 #include "kernel.h"
 
@@ -98,15 +99,48 @@ static void guarded(void)
 	kprintf("  freed: its page is unmapped, any access faults\n");
 }
 
-static void the_bug(void)
+/* Each kind of bug once; the allocator reports it and the demo goes on
+ * (kernel_heap_reports_continue). */
+static __attribute__((noinline)) void each_bug(void)
 {
-	title("the bug: a write after free, caught when the block leaves "
-	      "quarantine");
+	title("each kind of bug, reported (and the kernel goes on)");
+	kernel_heap_reports_continue(true);
 	int *p = kmalloc_or_panic(24, 8);
 	int *stale = hide(p);
 	kfree(p, 24, 8);
-	stale[1] = 0; /* 4 bytes written into freed memory */
+	stale[1] = 0; /* a write after free */
 	kernel_heap_flush();
+
+	int *q = kmalloc_or_panic(24, 8);
+	int *again = hide(q);
+	kfree(q, 24, 8);
+	kfree(again, 24, 8); /* a double free */
+
+	static int table[6];
+	kfree(hide(table), sizeof table, 4); /* not from kmalloc */
+
+	int *r = kmalloc_or_panic(24, 8);
+	kfree(r, 32, 8); /* the wrong size */
+
+	char *b = kmalloc_or_panic(24, 8);
+	char *over = hide(b);
+	over[24] = 0; /* one byte past the end */
+	over[-1] = 0; /* and one before the start */
+	kfree(b, 24, 8);
+	kernel_heap_reports_continue(false);
+	kprintf("  %zu reports\n", kernel_heap_reports());
+}
+
+/* A read of freed memory leaves no trace in it: only a guarded block
+ * catches it, on the access itself.  This one ends the demo. */
+static __attribute__((noinline)) void the_last_bug(void)
+{
+	title("a read after free of a guarded block: a page fault, named");
+	kernel_heap_guard_every(1);
+	volatile int *p = kmalloc_or_panic(24, 8);
+	volatile int *stale = hide((void *)p);
+	kfree((void *)p, 24, 8);
+	kprintf("  read: %d\n", stale[1]);
 }
 
 /* The demo kernel's entry (the test kernel's is in ktest.c). */
@@ -117,5 +151,6 @@ void kernel_main(const struct boot_info *boot)
 	a_block();
 	leaks();
 	guarded();
-	the_bug();
+	each_bug();
+	the_last_bug();
 }

@@ -19,6 +19,8 @@
  */
 #include "harness.h"
 
+#include "format.h"
+
 #include <stdarg.h>
 
 #include "debug_alloc.h"
@@ -127,8 +129,8 @@ static uint8_t *shadow_at(uintptr_t addr)
 	return &shadow[(addr - (uintptr_t)heap_mem) / DBG_GRANULE];
 }
 
-/* An expected report, formatted.  (On the host, panic formats with the C
- * library: a pointer is glibc's %p.) */
+/* An expected report, formatted as the allocator formats its reports:
+ * with the kernel's kvsnprintf (a pointer is 0x and 16 digits). */
 static const char *msg(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 static const char *msg(const char *fmt, ...)
@@ -136,7 +138,7 @@ static const char *msg(const char *fmt, ...)
 	static char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	kvsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	return buf;
 }
