@@ -176,6 +176,7 @@ void kernel_heap_guard_every(unsigned n)
 /* A report printed, and the kernel goes on (the demo's mode). */
 static void print_report(const char *report)
 {
+	console_start_line();
 	kprintf_color(VGA_LIGHT_RED, "BUG: %s\n", report);
 }
 
