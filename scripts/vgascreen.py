@@ -69,6 +69,9 @@ SCENES = [
           "stage 5's demo at its end: the last screen of the tour"),
     Scene("free-list", 6, DEMO_END,
           "stage 6's demo at its end: the heap maps in colour"),
+    Scene("memory-errors", 8, "halted.",
+          "stage 8's demo at its end: each bug's report, and the guarded "
+          "read that stops the kernel"),
 ]
 
 
