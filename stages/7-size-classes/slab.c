@@ -84,7 +84,8 @@ void slab_heap_init(struct slab_heap *h, struct freelist_heap *fallback,
 		.fallback = fallback, .grow = grow, .grow_ctx = grow_ctx};
 	for (int i = 0; i < SLAB_CLASSES; i++) {
 		size_t block = (size_t)SLAB_MIN_BLOCK << i;
-		/* at least 8 blocks a slab, at least a page */
+		/* a page, or 8 blocks' worth if that is more (the header
+		 * then takes one block's place: 7 blocks) */
 		size_t slab = block * 8 > 4096 ? block * 8 : 4096;
 		h->classes[i] = (struct size_class){
 			.block = block, .slab_size = slab};

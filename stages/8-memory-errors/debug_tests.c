@@ -278,6 +278,19 @@ KTEST_SHOULD_PANIC(a_read_one_past_a_guarded_block_faults,
 	(void)p[24];
 }
 
+/* 20 bytes aligned to 8 end 4 bytes before the page's end: those 4
+ * hold a canary, checked on free. */
+KTEST_SHOULD_PANIC(a_write_into_a_guarded_blocks_padding_is_reported,
+		   "debug_alloc: write past the end of a 20-byte block\n"
+		   "...byte 20 (guarded)")
+{
+	kernel_heap_guard_every(1);
+	char *p = kmalloc_or_panic(20, 8);
+	char *q = hide(p);
+	q[20] = 0;
+	kfree(p, 20, 8);
+}
+
 KTEST_SHOULD_PANIC(a_double_free_of_a_guarded_block_is_reported,
 		   "debug_alloc: double free of a 24-byte block\n")
 {

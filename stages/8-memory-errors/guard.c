@@ -10,7 +10,8 @@
  *
  * One byte past the end is in the unmapped guard page: the CPU faults on
  * the access itself, read or write, and guard_page_fault turns the fault
- * into a report.  On free, the block's pages are unmapped too (their
+ * into a report (padding up to the alignment, if any, holds a canary
+ * checked on free).  On free, the block's pages are unmapped too (their
  * frames are kept for the next guarded block), and their addresses are
  * never handed out again: any later access through a stale pointer,
  * read or write, faults.  The bytes in front of the block, up to the
@@ -18,7 +19,7 @@
  *
  * The cost: a page or more a block, two page-table updates per alloc and
  * free, and a TLB flush.  So it is used for a sample of allocations
- * (KFENCE guards one in many thousands), or for all of them while
+ * (KFENCE guards one allocation per sample interval, 100 ms by default), or for all of them while
  * hunting a bug.  The records are the state; the heap's lock guards them.
  */
 #include "guard.h"
@@ -112,8 +113,10 @@ void *guard_alloc(struct layout l, uintptr_t site)
 				  .alloc_site = site,
 				  .live = true};
 	guard.next_page += (pages + 1) * PAGE_SIZE; /* and a guard page */
+	/* canaries in front, and in the padding up to the alignment */
 	memset((void *)b->page, DBG_CANARY, b->ptr - b->page);
-	memset((void *)b->ptr, DBG_FRESH, bytes);
+	memset((void *)b->ptr, DBG_FRESH, l.size);
+	memset((void *)(b->ptr + l.size), DBG_CANARY, bytes - l.size);
 	return (void *)b->ptr;
 }
 
@@ -159,6 +162,11 @@ bool guard_free(void *ptr, struct layout l, uintptr_t site)
 		if (front[i] != DBG_CANARY)
 			report(b, "write before the start of a",
 			       (long)(b->page + i - b->ptr));
+	const uint8_t *pad = (const uint8_t *)b->ptr;
+	for (uintptr_t i = b->size; b->ptr + i < b->page + b->pages * PAGE_SIZE;
+	     i++)
+		if (pad[i] != DBG_CANARY)
+			report(b, "write past the end of a", (long)i);
 	unmap_pages(b->page, b->pages);
 	b->live = false;
 	b->free_site = site;
