@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "churn.h"
+#include "collections_demo.h"
 #include "console.h"
 #include "heap.h"
 #include "kernel_heap.h"
@@ -111,7 +112,7 @@ static void fragmentation(void)
 void kernel_main(const struct boot_info *boot)
 {
 	(void)boot;
-	kernel_heap_show("start:");
+	collections_tour(); /* chapter 5's tour, on this heap */
 	split_and_merge();
 	long_lived();
 	processes();

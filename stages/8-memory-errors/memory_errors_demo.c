@@ -7,6 +7,7 @@
 #include "kernel.h"
 
 #include "alloc.h"
+#include "collections_demo.h"
 #include "console.h"
 #include "kernel_heap.h"
 
@@ -147,7 +148,7 @@ static __attribute__((noinline)) void the_last_bug(void)
 void kernel_main(const struct boot_info *boot)
 {
 	(void)boot;
-	kernel_heap_show("start:");
+	collections_tour(); /* chapter 5's tour, on this heap */
 	a_block();
 	leaks();
 	guarded();

@@ -6,7 +6,7 @@ STAGE_TITLE := catching memory errors at run time
 # takes over from stage 7's.
 KERNEL_SOURCES += debug_alloc.c guard.c ksyms.c
 
-DEMO_SOURCES := memory_errors_demo.c
+DEMO_SOURCES := memory_errors_demo.c collections_demo.c
 # slab_tests.c tests where the slabs put blocks; here every block has
 # the debugging allocator's redzones around it.
 TEST_SOURCES := $(filter-out slab_tests.c,$(TEST_SOURCES)) debug_tests.c
