@@ -187,6 +187,12 @@ compile_c = $(CC) $(CFLAGS) $(COLOR) $(DEPS) -c $(SRC)/$(1) -o $@ && $(real_deps
 compile_S = $(CC) $(CFLAGS) $(COLOR) $(DEPS) -E $(SRC)/$(1) -o $(@:.o=.i) \
 	&& sed -f $(OUT)/src.sed $(@:.o=.i) >$(@:.o=.s) && rm -f $(@:.o=.i) \
 	&& $(CC) $(TARGET_FLAGS) -g $(COLOR) -c $(@:.o=.s) -o $@ && $(real_deps)
+# A dependency file may name a stage folder's source that has been deleted
+# since, and now resolves to an earlier stage's or common/'s (-MP covers
+# the headers): nothing to make, and the object is rebuilt from the file
+# that is there now, as its rule says.
+stages/%.c stages/%.S: ;
+
 define compile_rule
 $(call obj,$(1)): $(call path_of,$(1)) $(OUT)/cflags $(KERNEL_MK) $(addsuffix /stage.mk,$(STAGE_DIRS)) | $(OBJ)
 	@echo "  CC [$(COMPILER)] $(call path_of,$(1))"

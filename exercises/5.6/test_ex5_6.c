@@ -1,4 +1,4 @@
-// sources: stages/5-collections/pool.c stages/5-collections/btree.c stages/3-null-allocator/alloc.c tests/host/host_alloc.c
+// sources: stages/5-collections/pool.c stages/5-collections/btree.c stages/5-collections/btree_node.c stages/5-collections/btree_insert.c stages/5-collections/btree_remove.c stages/3-null-allocator/alloc.c tests/host/host_alloc.c
 // stage: 5
 /*
  * Exercise 5.6: a pool of fixed-size blocks (stages/5-collections/pool.c,

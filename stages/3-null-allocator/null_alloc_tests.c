@@ -54,11 +54,3 @@ KTEST_SHOULD_PANIC(dealloc_is_never_expected, "dealloc should never be called")
 	/* (through runtime(): GCC would reject the constant pointer) */
 	kfree((void *)runtime(HEAP_START), 4, 4);
 }
-
-KTEST(heap_is_mapped_at_boot)
-{
-	struct translation t;
-	KT_ASSERT(paging_translate(HEAP_START, &t));
-	KT_ASSERT(paging_translate(HEAP_START + HEAP_SIZE - 1, &t));
-	KT_ASSERT(!paging_translate(HEAP_START + HEAP_SIZE, &t));
-}

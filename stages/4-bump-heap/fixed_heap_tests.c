@@ -1,7 +1,8 @@
 /*
- * fixed_heap_tests.c - the contract of a heap of fixed size: all of it
- * can be allocated at once, and not one byte more.  (Stages 4 to 6; the
- * heap of chapter 7 grows, and has its own tests of its limit.)
+ * fixed_heap_tests.c - the contract of a heap of fixed size: its pages
+ * are mapped at boot, all of it can be allocated at once, and not one
+ * byte more.  (Stages 4 to 6; the heap of chapter 7 grows, and has its
+ * own tests of its limit.)
  */
 #include <stdint.h>
 
@@ -13,6 +14,16 @@ static size_t runtime(size_t x)
 {
 	__asm__ volatile("" : "+r"(x));
 	return x;
+}
+
+/* init.c mapped the heap's pages, all of them and no more, before any
+ * test ran. */
+KTEST(heap_is_mapped_at_boot)
+{
+	struct translation t;
+	KT_ASSERT(paging_translate(HEAP_START, &t));
+	KT_ASSERT(paging_translate(HEAP_START + HEAP_SIZE - 1, &t));
+	KT_ASSERT(!paging_translate(HEAP_START + HEAP_SIZE, &t));
 }
 
 KTEST(edge_exact_last_byte_and_one_byte_too_big)

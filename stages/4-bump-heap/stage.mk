@@ -6,7 +6,9 @@ KERNEL_SOURCES := $(filter-out null_alloc.c,$(KERNEL_SOURCES)) \
 	bump_alloc.c kernel_heap.c
 
 DEMO_SOURCES := bump_demo.c
-TEST_SOURCES := $(filter-out null_alloc_tests.c,$(TEST_SOURCES)) \
-	heap_tests.c fixed_heap_tests.c bump_heap_tests.c
+# The heap is mapped at boot from now on (init.c): stage 2's "before
+# mapping" tests no longer apply.
+TEST_SOURCES := $(filter-out null_alloc_tests.c heap_map_tests.c,\
+	$(TEST_SOURCES)) heap_tests.c fixed_heap_tests.c bump_heap_tests.c
 # `make bench`: the allocator measured in the guest.
 BENCH_SOURCES := bench_kernel.c

@@ -25,29 +25,20 @@
  *   - all leaves are at the same depth, so the height is O(log_B n);
  *   - keys are strictly increasing in an in-order walk;  len counts them.
  *
- * Insert goes down to a leaf and puts the key there.  A leaf that would
- * hold 2B keys is split around its median, which moves up into the parent,
- * and that may split the parent in turn; splitting the root adds a level:
- *
- *     before   parent | 30 |       full leaf | a b c d e M f g h i j |
- *     after    parent | M | 30 |   left | a b c d e |   right | f g h i j |
- *
- * Remove takes a key out of a leaf (a key in an internal node is first
- * swapped with its in-order predecessor, which is in a leaf).  A node left
- * with B-2 keys borrows one through the parent from a sibling that has a
- * key to spare, or else is merged with a sibling and the separating key
- * from the parent (B-2 + 1 + B-1 = 2B-2 keys), which may leave the parent
- * short in turn; an empty root is replaced by its only child.
- *
- *     borrow   parent | 40 |   left | ... 30 35 |  short | 50 |
- *          ->  parent | 35 |   left | ... 30 |     short | 40 50 |
+ * The operations, one idea per file, each with its theory at its top:
+ *   btree_node.c    one node: its keys kept sorted as one goes in or comes
+ *                   out, and the path from the root down to a key
+ *   btree_insert.c  insert: a full node splits around its median, which
+ *                   moves up; splitting the root adds a level
+ *   btree_remove.c  remove: a node left short borrows a key from a sibling
+ *                   or merges with it; an empty root gives up a level
+ *   btree.c         lookups, iteration and ranges, drop, btree_check, and
+ *                   BTreeSet
  *
  * Allocation pattern: one kmalloc per node; leaves are allocated without
- * the children array.  Insert counts, before changing anything, how many
- * nodes its splits will need (the full nodes on the path from the leaf up,
- * plus a new root if the root splits) and allocates them all first: if one
- * allocation fails, the others are freed and the tree is untouched.
- * Removal and lookup never allocate.
+ * the children array.  Insert allocates every node its splits will need
+ * before it changes anything, so running out of memory leaves the tree
+ * untouched.  Removal and lookup never allocate.
  *
  * Cost:  get, insert, remove   O(log n) nodes visited, O(B) work in each
  *        iteration             O(n) total, O(height) space in the iterator
@@ -72,8 +63,8 @@
 /*
  * A node.  keys/values[0..nkeys) are in use.  children is a flexible array
  * member: an internal node is allocated with BTREE_MAX_KEYS + 1 of them and
- * uses children[0..nkeys]; a leaf is allocated without any (see node_size
- * in btree.c), so it must never touch the array.
+ * uses children[0..nkeys]; a leaf is allocated without any (see
+ * btree_node_size in btree_node.c), so it must never touch the array.
  */
 struct btree_node {
 	uint16_t nkeys;

@@ -7,18 +7,23 @@ why`, then `N passed, N failed`; exit 1 if any failed.
     python3 tests/scripts/test_diff.py [--keep DIR]
 
 What is checked (issue 11):
-  - size: the default view of every pair of neighbouring stages fits one
-    projection (BUDGET lines).  A lesson whose own changed lines alone are
-    more than that cannot fit however the diff is laid out: then the pair
-    is reported as skipped, with its numbers, and must instead be
-    navigable: every file's page (FILE=<name>) fits, or is itself one
-    file's changed lines;
+  - size: the numbers the issue sets.  The default view of lessons 2 and
+    3 (1->2, 2->3: BUDGET_PAIRS; lesson 4 not yet, see there) fits one
+    projection (BUDGET lines): over it, the check fails.  Lesson 5 is one page per
+    collection (FILE=vec, ...; FILE=btree, whose other files, btree_insert
+    and so on, are pages of their own that its summary names), each
+    within BUDGET, or the check fails.  The issue sets no number for the
+    later lessons: a pair over BUDGET whose own changed lines alone are
+    more than that is reported as skipped, with its numbers, and must
+    instead be navigable: every file's page (FILE=<name>) fits, or is
+    itself one file's changed lines;
   - the summary: lines added and removed, the common/ files the new stage
     starts to link (listed, not pasted), tests, benchmark and build files
     listed but shown only with ALL=1, the effective source lists instead of
     stage.mk's text;
-  - renames (stage 3's demo becomes stage 4's, with its hunks), no
-    timestamps, colour only on a terminal, a pager only on a terminal and
+  - renames: a demo rewritten (stage 3's becomes stage 4's) is shown
+    whole under a header that names the demo it replaces; a file edited
+    (at least half the same) is shown as its hunks; no timestamps, colour only on a terminal, a pager only on a terminal and
     only when the text is long, FILE=, the usage messages;
   - the HTML pages: self-contained, an index whose every entry leads to a
     file, dark and light colours, a large font; rendered by a headless
@@ -70,6 +75,12 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUDGET = 500
+# The pairs whose default view the issue sets at most BUDGET lines.
+# 3->4 is not among them yet: lesson 4's own code (the bump allocator, the
+# kernel heap, Box and the demo) is about 900 lines, and fitting 500 needs
+# the stage split in two (issue 11 stays open on it); until then it is
+# reported as skipped with its numbers, navigable per file.
+BUDGET_PAIRS = {(1, 2), (2, 3)}
 counts = {"ok": 0, "failed": 0, "skipped": 0}
 
 
@@ -386,6 +397,9 @@ def check_size(a, b):
     if lines <= BUDGET:
         return f"{lines} lines"
     changed = changed_lines(out)
+    expect((a, b) not in BUDGET_PAIRS,
+           f"{lines} lines, over the {BUDGET} that issue 11 sets for "
+           f"lesson {b}'s default view ({changed} of them changed lines)")
     expect(changed > BUDGET,
            f"{lines} lines, over {BUDGET}, though the lesson's changed "
            f"lines are only {changed}")
@@ -398,7 +412,9 @@ def check_size(a, b):
 
 
 def check_collections(a, b):
-    """Stage 5's lesson, one page per collection: FILE=vec and so on."""
+    """Stage 5's lesson, one page per collection: FILE=vec and so on.  A
+    collection written in several files (btree.c, then btree_insert.c...)
+    is a page per file, and its first page names the others."""
     out = diff(a, b)
     rows, _ = summary(out)
     stems = []
@@ -406,7 +422,10 @@ def check_collections(a, b):
         stem = os.path.splitext(label.split(" -> ")[-1])[0]
         if stem not in stems and not stem.endswith("demo"):
             stems.append(stem)
-    expect(len(stems) >= 7, f"only {len(stems)} collections: {stems}")
+    collections = [s for s in stems
+                   if not any(s.startswith(t + "_") for t in stems)]
+    expect(len(collections) >= 7,
+           f"only {len(collections)} collections: {collections}")
     report, over = [], []
     for stem in stems:
         page = diff(a, b, f"FILE={stem}")
@@ -414,16 +433,23 @@ def check_collections(a, b):
         expect(files and all(os.path.basename(f).startswith(stem + ".")
                              for f in files),
                f"FILE={stem} shows {files}")
+        parts = [t for t in stems if t.startswith(stem + "_")]
+        if parts:
+            _, head = summary(page)
+            named = [line for line in head if line.startswith(
+                f"the rest of {stem}, a page each: ")]
+            expect(named and named[0].endswith(", ".join(
+                f"FILE={t}" for t in parts)),
+                   f"FILE={stem} does not name its other pages {parts}: "
+                   f"{named}")
         lines = len(page.splitlines())
-        report.append(f"{stem} {lines}")
+        report.append(f"{stem} {lines}" if stem in collections
+                      else f"({stem} {lines})")
         if lines > BUDGET:
-            changed = changed_lines(page)
-            expect(changed > BUDGET, f"FILE={stem}: {lines} lines, though "
-                   f"its changed lines are only {changed}")
-            over.append(f"{stem} ({lines} lines, {changed} changed)")
-    if over:
-        raise Skip(f"{', '.join(report)}; over {BUDGET} because the "
-                   f"collection's own code is longer: {', '.join(over)}")
+            over.append(f"{stem} ({lines} lines, "
+                        f"{changed_lines(page)} changed)")
+    expect(not over, f"pages over the {BUDGET} lines issue 11 sets for "
+           f"each collection: {', '.join(over)}")
     return ", ".join(report)
 
 
@@ -494,26 +520,66 @@ def check_effective_lists():
            "stage 1's demo entry (main.c) does not become stage 2's")
 
 
-def check_rename():
+def check_rewritten_demo():
+    """Stage 4's demo is a new program (8% the same as stage 3's): the row
+    pairs the two demos, and the view shows the new one whole, under a
+    header that names the one it replaces, without pasting the old one's
+    lines again as removals."""
     out = diff(3, 4)
     rows, _ = summary(out)
-    expect("alloc_demo.c -> bump_demo.c" in rows["shown"],
-           f"no rename row: {list(rows['shown'])}")
-    expect("renamed" in rows["shown"]["alloc_demo.c -> bump_demo.c"][0],
-           "the row does not say renamed")
-    text = out.split("--- stages/3-null-allocator/alloc_demo.c\n", 1)
-    expect(len(text) == 2, "no '--- stages/3-null-allocator/alloc_demo.c'")
-    body = text[1].split("\n--- ", 1)[0].splitlines()
-    expect(body[0].startswith("+++ stages/4-bump-heap/bump_demo.c"),
-           f"the rename's new side is {body[0]!r}")
-    expect(any(line.startswith("@@ -1,") for line in body), "no hunk")
-    expect(any(line.startswith("-") for line in body[1:]),
-           "no removed lines")
-    expect(any(line.startswith(" ") for line in body[1:]),
-           "no context lines: a delete and an add, not a rename")
-    expect("/dev/null" not in "\n".join(line for line in out.splitlines()
-                                        if "demo" in line),
-           "a demo is added or deleted whole")
+    label = "alloc_demo.c -> bump_demo.c"
+    expect(label in rows["shown"], f"no rename row: {list(rows['shown'])}")
+    what, n = rows["shown"][label]
+    expect(what.startswith("rewritten"), f"the row says {what!r}")
+    with open(os.path.join(ROOT, "stages/4-bump-heap/bump_demo.c")) as f:
+        new = f.read().splitlines()
+    with open(os.path.join(ROOT, "stages/3-null-allocator/alloc_demo.c")) as f:
+        old = f.read().splitlines()
+    expect(n == f"+{len(new)} -{len(old)}",
+           f"the row counts {n}, not +{len(new)} -{len(old)}")
+    expect("--- stages/3-null-allocator/alloc_demo.c" not in out,
+           "the old demo is pasted")
+    text = out.split("+++ stages/4-bump-heap/bump_demo.c", 1)
+    expect(len(text) == 2, "no '+++ stages/4-bump-heap/bump_demo.c'")
+    head, _, rest = text[1].partition("\n")
+    expect("replaces alloc_demo.c" in head,
+           f"the header does not name the demo it replaces: {head!r}")
+    body = rest.split("\n--- ", 1)[0].splitlines()
+    expect(body[0] == f"@@ -0,0 +1,{len(new)} @@" and
+           body[1:] == ["+" + line for line in new],
+           "the new demo is not shown whole")
+
+
+def check_edited_file_is_its_hunks():
+    """A file renamed and edited (at least half the same) is shown as its
+    hunks, with context: two made-up stages whose demos differ by a line."""
+    mod = diff_module()
+    work = tempfile.mkdtemp(prefix="diff-rename-",
+                            dir=os.path.join(ROOT, "build"))
+    try:
+        lines = [f"line {i}" for i in range(40)] + ["void kernel_main(void)"]
+        rel = os.path.relpath(work, ROOT)
+        # (stage numbers of their own: compare() is cached by number)
+        made_up = ((101, "one_demo.c", "line 20"),
+                   (102, "two_demo.c", "line twenty"))
+        for stage, name, edit in made_up:
+            os.makedirs(os.path.join(work, str(stage)))
+            with open(os.path.join(work, str(stage), name), "w") as f:
+                f.write("\n".join(l if l != "line 20" else edit
+                                  for l in lines) + "\n")
+        folders = {n: f"{rel}/{n}" for n, _, _ in made_up}
+        stages_ = [mod.Stage(n, folders[n], "t", {name: mod.File(
+            name, f"{folders[n]}/{name}", "lesson", ["demo"])}, name)
+            for n, name, _ in made_up]
+        changes = mod.compare(stages_[0], stages_[1], folders)
+        expect([c.kind for c in changes] == ["renamed"],
+               f"changes: {[(c.kind, c.label) for c in changes]}")
+        text = "\n".join(mod.file_lines(changes[0], mod.Colours(False)))
+        expect("-line 20\n+line twenty" in text and "\n line 19\n" in text,
+               f"not a hunk with context: {text!r}")
+        expect(f"--- {rel}/101/one_demo.c" in text, "no old side")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def check_weak_kernel_main_is_not_the_demo():
@@ -717,9 +783,17 @@ def check_html_pages(out_dir):
            f"make diff-html FROM=4 TO=5: {out!r} {err!r}")
     p = parse(os.path.join(ROOT, "build", "diff", "stage-4-to-5.html"))
     for collection in ("vec", "kstring", "rc", "list", "deque", "binheap",
-                       "btree"):
+                       "btree", "btree_insert", "btree_remove"):
         expect(f"f-{collection}.c" in p.index_links,
                f"4->5: no index entry for {collection}.c")
+    btree = os.path.join(out_dir, "btree.html")
+    code, out, err = run_script(["html", "4", "5", "--file", "btree",
+                                 "-o", btree])
+    expect(code == 0, f"scripts/diff html 4 5 --file btree: {err!r}")
+    with open(btree, encoding="utf-8") as f:
+        text = f.read()
+    expect("<code>FILE=btree_insert</code>" in text,
+           "the FILE=btree page does not name btree_insert's page")
     # the page for one file, as FILE= picks it
     single = os.path.join(out_dir, "vec.html")
     code, out, err = run_script(["html", "4", "5", "--file", "vec",
@@ -1012,7 +1086,8 @@ def main():
         check("summary/common-listed", check_common_listed)
         check("summary/tests-bench-build-listed", check_tests_listed)
         check("summary/effective-lists", check_effective_lists)
-        check("rename", check_rename)
+        check("rename/rewritten-demo", check_rewritten_demo)
+        check("rename/edited-file", check_edited_file_is_its_hunks)
         check("weak-kernel-main", check_weak_kernel_main_is_not_the_demo)
         check("no-timestamps", check_no_timestamps)
         check("no-colour-piped", check_no_colour_piped)

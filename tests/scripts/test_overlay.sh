@@ -194,5 +194,25 @@ else
 	fail errors-name-the-real-files "messages: $(grep -E 'error|included' "$tmp/build6.log" | head -3 | tr '\n' ' ')"
 fi
 
+# 7. A stage's source that overrides another is deleted (as stage 3's
+#    init.c was: the stage then takes stage 2's): the next build does not
+#    stop on the dependency file that still names it, and the kernel
+#    holds the file that is there now.
+cat >"$repo/$stage1/overlay_probe.c" <<'EOF2'
+__attribute__((used)) const char overlay_probe[] = "overlay-source: stage";
+EOF2
+if ! build "$repo" "$tmp/build7.log" || ! has "$repo" "overlay-source: stage"; then
+	fail deleting-an-overriding-source-rebuilds "the stage's overlay_probe.c did not build: $(tail -3 "$tmp/build7.log")"
+else
+	rm "$repo/$stage1/overlay_probe.c"
+	if ! build "$repo" "$tmp/build8.log"; then
+		fail deleting-an-overriding-source-rebuilds "build failed: $(tail -3 "$tmp/build8.log")"
+	elif has "$repo" "overlay-probe: stage" && ! has "$repo" "overlay-source: stage"; then
+		ok deleting-an-overriding-source-rebuilds
+	else
+		fail deleting-an-overriding-source-rebuilds "after $stage1/overlay_probe.c was deleted, the kernel does not hold common/overlay_probe.c's value"
+	fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
