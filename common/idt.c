@@ -127,6 +127,16 @@ __attribute__((weak)) void page_fault_hook(uint64_t addr, uint64_t error_code)
 	(void)error_code;
 }
 
+/* The same for a general protection fault, which gives no address: an
+ * access through a non-canonical address (bits 63-48 not all equal to
+ * bit 47) is one.  Stage 8 looks in the registers for a pointer read
+ * from freed memory, whose poison makes it non-canonical. */
+__attribute__((weak)) void
+general_protection_hook(const struct interrupt_frame *frame)
+{
+	(void)frame;
+}
+
 /*
  * A CPU exception in the kernel is fatal: report it and panic.  The fault
  * may have hit while the console lock was held (inside a kprintf, say), so
@@ -138,6 +148,8 @@ __attribute__((noreturn)) static void exception(struct interrupt_frame *f)
 	console_panic_mode();
 	if (f->vector == 14)
 		page_fault_hook(read_cr2(), f->error_code);
+	if (f->vector == 13)
+		general_protection_hook(f);
 	kprintf("EXCEPTION: %s (vector %lu, error code 0x%lx)\n",
 		exception_name(f->vector), f->vector, f->error_code);
 	kprintf("    RIP 0x%016lx  RSP 0x%016lx  RFLAGS 0x%lx\n", f->rip,

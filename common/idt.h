@@ -44,6 +44,11 @@ void irq_set(int irq, irq_handler handler);
  * nothing.  A stage may define its own (see idt.c). */
 void page_fault_hook(uint64_t addr, uint64_t error_code);
 
+/* Called on a general protection fault before it is reported, with the
+ * registers as they were; the default does nothing.  A stage may define
+ * its own (see idt.c). */
+void general_protection_hook(const struct interrupt_frame *frame);
+
 const char *exception_name(uint64_t vector);
 
 #endif

@@ -27,6 +27,8 @@
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 extern const ktest_reset_fn __start_ktest_resets[], __stop_ktest_resets[];
+extern const struct ktest_around __start_ktest_arounds[],
+	__stop_ktest_arounds[];
 
 static struct {
 	const struct ktest *current; /* the running test; NULL outside one */
@@ -147,14 +149,28 @@ static void reset_after_failure(void)
 		(*r)(); /* KTEST_RESET: e.g. the heap emptied */
 }
 
-/* Runs one test and prints its result line; returns true if it passed. */
-static bool run_one(const struct ktest *t)
+/* The KTEST_AROUND registered for test t's source file, or NULL. */
+static const struct ktest_around *around_of(const struct ktest *t)
 {
-	runner.current = t;
-	runner.panicked = false;
-	runner.reason[0] = '\0';
-	print_prefix(t);
+	const char *name = t->file;
+	for (const char *c = t->file; *c != '\0'; c++)
+		if (*c == '/')
+			name = c + 1;
+	for (const struct ktest_around *a = __start_ktest_arounds;
+	     a < __stop_ktest_arounds; a++)
+		if (strcmp(a->file, name) == 0)
+			return a;
+	return NULL;
+}
+
+/* Runs test t, inside its file's setting if it has one; returns true if
+ * it passed, else runner.reason says why.  Either way the machine is back
+ * in order (but the setting not yet left). */
+static bool run_test(const struct ktest *t, const struct ktest_around *around)
+{
 	if (__builtin_setjmp(runner.jmp) == 0) {
+		if (around != NULL)
+			around->enter();
 		t->fn();
 		runner.current = NULL;
 		cli(); /* a test may have enabled interrupts */
@@ -162,22 +178,35 @@ static bool run_one(const struct ktest *t)
 			ksnprintf(runner.reason, sizeof runner.reason,
 				  "expected a panic containing \"%s\"",
 				  t->expected_panic);
-		} else if (spin_n_held != 0) {
+			return false;
+		}
+		if (spin_n_held != 0) {
 			ksnprintf(runner.reason, sizeof runner.reason,
 				  "returned holding %s", spin_held[0]->name);
 			recover();
-		} else {
-			print_result(t, "ok", "");
-			return true;
+			return false;
 		}
-		print_result(t, "failed", runner.reason);
-		reset_after_failure();
-		return false;
+		return true;
 	}
 	runner.current = NULL;
 	recover();
-	if (runner.panicked) {
-		print_result(t, "ok", "(panicked as expected)");
+	return runner.panicked;
+}
+
+/* Runs one test and prints its result line; returns true if it passed. */
+static bool run_one(const struct ktest *t)
+{
+	const struct ktest_around *around = around_of(t);
+	runner.current = t;
+	runner.panicked = false;
+	runner.reason[0] = '\0';
+	print_prefix(t);
+	bool passed = run_test(t, around);
+	if (around != NULL)
+		around->leave(); /* after a panic too */
+	if (passed) {
+		print_result(t, "ok",
+			     runner.panicked ? "(panicked as expected)" : "");
 		return true;
 	}
 	print_result(t, "failed", runner.reason);

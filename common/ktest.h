@@ -52,6 +52,11 @@
  * jump skipped the test's scope-end cleanups).  An expected panic is part
  * of the test's design, so its state is left for the test's author (a
  * should-panic test may leave something for the next test to check).
+ *
+ * KTEST_AROUND runs every test of one source file in a setting of its
+ * own: a later stage uses it to run an earlier stage's tests unchanged
+ * (stage 8 runs chapter 7's slab_tests.c on the slabs alone, without the
+ * debugging allocator that stage 8 puts over them).
  */
 #ifndef KTEST_H
 #define KTEST_H
@@ -91,6 +96,26 @@ typedef void (*ktest_reset_fn)(void);
 	static const ktest_reset_fn ktest_reset_##fn                           \
 		__attribute__((used, section(".ktest_resets"), aligned(8)))    \
 		= fn
+// clang-format on
+
+/*
+ * KTEST_AROUND(file, enter, leave): the runner calls enter() before each
+ * test of the source file named `file` (without its folder, e.g.
+ * "slab_tests.c") and leave() after it, however it ended: passed, failed
+ * or panicked (leave() comes after the runner's recovery, before any
+ * KTEST_RESET).  A panic in enter() fails the test; leave() must not
+ * panic, and must be harmless when enter() did not finish.
+ */
+struct ktest_around {
+	const char *file;
+	void (*enter)(void);
+	void (*leave)(void);
+};
+// clang-format off
+#define KTEST_AROUND(file_, enter_, leave_)                                    \
+	static const struct ktest_around ktest_around_##enter_                 \
+		__attribute__((used, section(".ktest_arounds"), aligned(8)))   \
+		= {file_, enter_, leave_}
 // clang-format on
 
 /* Fails the running test with a reason and moves on to the next. */

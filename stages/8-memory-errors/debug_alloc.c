@@ -36,11 +36,18 @@
  * 4. Sites: the header records the return address of the alloc and of
  *    the free, and reports print them as function+offset.
  *
- * What it cannot do: see a read of freed memory (reads leave no trace;
- * the guard-page mode, guard.c, catches them), see a write that skips the
- * redzone and lands in another block, or catch a stale pointer used
- * after its block left the quarantine and was handed out again.  And it
- * costs: 48 bytes or more a block, a fill on every alloc and free.
+ * 5. A poisoned pointer.  A pointer read from a freed block is
+ *    0x6b6b6b6b6b6b6b6b, which is not a canonical address: following it
+ *    is a general protection fault.  The kernel's #GP hook looks for that
+ *    value in the registers and reports it (debug_poisoned_pointer).
+ *
+ * What it cannot do: see a read of plain data from freed memory (reads
+ * leave no trace; the program gets 0x6b bytes and goes on; the
+ * guard-page mode, guard.c, catches those too), say which block a
+ * poisoned pointer was read from, see a write that skips the redzone and
+ * lands in another block, or catch a stale pointer used after its block
+ * left the quarantine and was handed out again.  And it costs: 48 bytes
+ * or more a block, a fill on every alloc and free.
  */
 #include "debug_alloc.h"
 
@@ -157,6 +164,26 @@ static void report(struct debug_heap *h, const char *what, const char *detail,
 	ksnprintf(msg, sizeof msg,
 		  "debug_alloc: %s %u-byte block\n  %p%s\n  allocated by %s%s",
 		  what, hd->size, ptr, detail, a, f);
+	raise_report(h, msg);
+}
+
+/*
+ *   debug_alloc: use-after-free read: a pointer read from freed memory
+ *     (rax = 0x6b6b6b6b6b6b6b6b, the free poison) was dereferenced
+ *     at next_value+0x4
+ *
+ * The fault says where, not from which block the pointer came: the
+ * value is the same whatever block it was read from.
+ */
+void debug_poisoned_pointer(struct debug_heap *h, const char *reg, uintptr_t at)
+{
+	static char msg[200];
+	char where[64];
+	ksnprintf(msg, sizeof msg,
+		  "debug_alloc: use-after-free read: a pointer read from "
+		  "freed memory\n  (%s = %#llx, the free poison) was "
+		  "dereferenced\n  at %s",
+		  reg, DBG_POISON_POINTER, site(h, at, where, sizeof where));
 	raise_report(h, msg);
 }
 

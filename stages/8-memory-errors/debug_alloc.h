@@ -29,6 +29,13 @@
 #define DBG_QUARANTINE 64    /* freed blocks held back from reuse... */
 #define DBG_QUARANTINE_BYTES (64u << 10) /* ...and their bytes at most */
 
+/* A pointer read from freed memory: DBG_POISON in each of its 8 bytes.
+ * Not a canonical x86_64 address (bits 63-48 differ from bit 47), so
+ * following it is a general protection fault. */
+#define DBG_POISON_POINTER 0x6b6b6b6b6b6b6b6bull
+_Static_assert(DBG_POISON_POINTER == DBG_POISON * 0x0101010101010101ull,
+	       "the poison pointer is the poison byte, 8 times");
+
 /*
  * The 32 bytes in front of every block:
  *
@@ -108,6 +115,13 @@ void *debug_alloc(struct debug_heap *h, struct layout layout, uintptr_t site);
  * broken redzone is reported and freed.) */
 void debug_dealloc(struct debug_heap *h, void *ptr, struct layout layout,
 		   uintptr_t site);
+
+/* Reports a pointer read from freed memory that was followed: register
+ * `reg` held DBG_POISON_POINTER when the instruction at `at` faulted
+ * (the kernel's general-protection hook finds them).  Which block it was
+ * read from is not known, so the report does not name one. */
+void debug_poisoned_pointer(struct debug_heap *h, const char *reg,
+			    uintptr_t at);
 
 /* Empties the quarantine, checking each block's poison, and gives every
  * block back to the inner allocator. */

@@ -22,14 +22,45 @@ static void *hide(void *p)
 	return p;
 }
 
-/* After a failed test: no guarded blocks, no frame limit left over. */
+/* After a failed test: no guarded blocks, no frame limit left over, the
+ * debugging allocator on. */
 static void debug_defaults(void)
 {
+	kernel_heap_undecorated(false);
 	kernel_heap_guard_every(0);
 	kernel_heap_reports_continue(false);
 	kernel_heap_limit_frames(SIZE_MAX);
 }
 KTEST_RESET(debug_defaults);
+
+/*
+ * Chapter 7's slab_tests.c runs in this kernel too, unchanged, on the
+ * slabs alone: it checks where the slabs put blocks, and the slabs' own
+ * panics, which the redzones and this allocator's reports would change.
+ * The runner switches the heap to chapter 7's before each of its tests
+ * and back after it, also after one that panicked (KTEST_AROUND, in
+ * ktest.h; kernel_heap_undecorated, in kernel_heap.c).
+ */
+static void slabs_alone(void)
+{
+	kernel_heap_undecorated(true);
+}
+
+static void debugging_again(void)
+{
+	kernel_heap_undecorated(false);
+}
+KTEST_AROUND("slab_tests.c", slabs_alone, debugging_again);
+
+/* No block may cross the switch: the slabs would have to free it. */
+KTEST_SHOULD_PANIC(the_slabs_alone_are_refused_while_a_block_is_live,
+		   "kernel_heap_undecorated: 1 block of the debugging "
+		   "allocator still live")
+{
+	void *p = kmalloc_or_panic(24, 8);
+	kernel_heap_undecorated(true);
+	kfree(p, 24, 8);
+}
 
 /* ---------------------------------------------------- poison, quarantine */
 
@@ -126,6 +157,71 @@ KTEST_SHOULD_PANIC(the_report_names_who_freed,
 	free_it(stale);
 	stale[0] = 1;
 	kernel_heap_flush();
+}
+
+/* ------------------------------------------------ reads after free */
+
+/* A list node; `next` is read from it after the node is freed. */
+struct node {
+	int value;
+	struct node *next;
+};
+
+/* n->next->value: the load of n->next and the access through it, both
+ * made as written (volatile), in a function of its own (the report
+ * names it). */
+static __attribute__((noinline)) int next_value(struct node *n)
+{
+	struct node *next = *(struct node *volatile *)&n->next;
+	return *(volatile int *)&next->value;
+}
+
+/* Poison mode: a read of freed memory leaves no trace and is not
+ * reported; it gives the poison, as a debugger would show it. */
+KTEST(a_read_after_free_gives_the_poison)
+{
+	kernel_heap_guard_every(0);
+	size_t reports = kernel_heap_reports();
+	struct node *n = kmalloc_or_panic(sizeof *n, _Alignof(struct node));
+	*n = (struct node){.value = 42, .next = NULL};
+	volatile struct node *stale = hide(n);
+	kfree(n, sizeof *n, _Alignof(struct node));
+	KT_ASSERT_EQ((uint32_t)stale->value, 0x6b6b6b6bu);
+	uintptr_t next = (uintptr_t)stale->next;
+	KT_ASSERT_EQ(next, DBG_POISON_POINTER);
+	/* not canonical: bits 63-48 are not copies of bit 47 */
+	KT_ASSERT(next >> 47 != 0 && next >> 47 != 0x1ffff);
+	kernel_heap_flush();
+	KT_ASSERT_EQ(kernel_heap_reports(), reports);
+}
+
+/* ...but a pointer read from it is the poison, and following it is a
+ * general protection fault, which the #GP hook names. */
+KTEST_SHOULD_PANIC(a_pointer_read_after_free_is_reported_when_followed,
+		   "debug_alloc: use-after-free read: a pointer read "
+		   "from freed memory\n"
+		   "  (r... = 0x6b6b6b6b6b6b6b6b, the free poison) was "
+		   "dereferenced\n"
+		   "  at next_value+0x")
+{
+	kernel_heap_guard_every(0);
+	struct node *b = kmalloc_or_panic(sizeof *b, _Alignof(struct node));
+	struct node *a = kmalloc_or_panic(sizeof *a, _Alignof(struct node));
+	*b = (struct node){.value = 2, .next = NULL};
+	*a = (struct node){.value = 1, .next = b};
+	struct node *stale = hide(a);
+	kfree(b, sizeof *b, _Alignof(struct node)); /* the list freed */
+	kfree(a, sizeof *a, _Alignof(struct node));
+	KT_ASSERT_EQ(next_value(stale), 2); /* a->next is the poison now */
+}
+
+/* Any other general protection fault is reported as one, not blamed on
+ * the heap. */
+KTEST_SHOULD_PANIC(a_general_protection_fault_without_the_poison_is_plain,
+		   "GENERAL PROTECTION FAULT (vector 13) at RIP 0x")
+{
+	volatile int *bad = hide((void *)0x8000000000000000ull);
+	(void)*bad;
 }
 
 /* ---------------------------------------------------------- bad frees */

@@ -18,7 +18,8 @@
 void kernel_heap_init(void);
 
 struct heap_stats {
-	size_t used;	     /* bytes asked for by the live blocks */
+	size_t used;	     /* bytes asked for by the live blocks
+				(undecorated: rounded to classes) */
 	size_t free;	     /* size - used */
 	size_t live;	     /* allocations not yet freed */
 	size_t size;	     /* bytes mapped: HEAP_SIZE, then more */
@@ -46,8 +47,18 @@ void kernel_heap_guard_every(unsigned n);
 /* With yes, a report (not a guarded block's fault) is printed as "BUG:
  * debug_alloc: ..." and the kernel goes on: a bad free is ignored, a
  * block with a broken redzone freed.  With no (the default), a report
- * panics.  (The demo shows every kind of bug this way.) */
+ * panics.  (The demo shows every kind of bug this way.)  A poisoned
+ * pointer's fault cannot be gone on from: its report is printed, then
+ * the exception's own report panics. */
 void kernel_heap_reports_continue(bool yes);
+
+/* With yes, chapter 7's heap alone from now on: kmalloc goes straight
+ * to the slabs, no redzones, no reports but the slabs' own panics, and
+ * the stats are the slabs' (for chapter 7's slab_tests.c, run unchanged
+ * here).  Each switch starts the heap empty; switching on panics if a
+ * block of the debugging allocator is live (it would have to be freed
+ * by the slabs). */
+void kernel_heap_undecorated(bool yes);
 
 /* Reports raised so far, printed or not. */
 size_t kernel_heap_reports(void);

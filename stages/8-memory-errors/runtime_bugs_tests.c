@@ -7,7 +7,7 @@
  * RUNTIME_BUG_CASES in scripts/kernel.mk) and called: the debugging
  * allocator must catch each bug at run time, and name the function.
  * The use-after-free reads need the guard pages: poison cannot see a
- * read.
+ * read of plain data, which gives the poison and goes on.
  */
 #include "alloc.h"
 #include "kernel_heap.h"
@@ -40,6 +40,17 @@ KTEST_SHOULD_PANIC(use_after_free_c_read_faults_on_a_guarded_block,
 {
 	kernel_heap_guard_every(1);
 	read_after_free();
+}
+
+/* Not guarded: the read goes unseen, and gives the poison, 0x6b6b6b6b,
+ * where plain C would give whatever the memory holds now. */
+KTEST(use_after_free_c_reads_the_poison_when_not_guarded)
+{
+	kernel_heap_guard_every(0);
+	size_t reports = kernel_heap_reports();
+	KT_ASSERT_EQ((unsigned)read_after_free(), 0x6b6b6b6bu);
+	kernel_heap_flush();
+	KT_ASSERT_EQ(kernel_heap_reports(), reports);
 }
 
 KTEST_SHOULD_PANIC(double_free_c_is_caught,

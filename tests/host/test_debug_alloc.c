@@ -529,6 +529,33 @@ TEST(a_report_during_a_free_leaves_the_heap_consistent)
 	check_heap();
 }
 
+/* A pointer read from a freed block is the poison pointer, which is no
+ * canonical address; the kernel's #GP hook, finding it in a register,
+ * reports where it was followed (not which block: it cannot know). */
+TEST(a_pointer_read_after_free_is_the_poison_pointer)
+{
+	setup(MEM_SIZE);
+	uintptr_t *p = (uintptr_t *)alloc(sizeof *p, _Alignof(uintptr_t));
+	*p = (uintptr_t)p;
+	dealloc(p, sizeof *p, _Alignof(uintptr_t));
+	CHECK_EQ(*p, DBG_POISON_POINTER);
+	CHECK(*p >> 47 != 0 && *p >> 47 != 0x1ffff); /* not canonical */
+}
+
+TEST(a_followed_poisoned_pointer_is_reported_with_register_and_site)
+{
+	setup(MEM_SIZE);
+	heap.site_name = fake_ksyms;
+	EXPECT_REPORT("debug_alloc: use-after-free read: a pointer read from "
+		      "freed memory\n"
+		      "  (rbx = 0x6b6b6b6b6b6b6b6b, the free poison) was "
+		      "dereferenced\n"
+		      "  at drop_it+0x40",
+		      debug_poisoned_pointer(&heap, "rbx", FREE_SITE));
+	CHECK_EQ(heap.reports, 1);
+	check_heap(); /* the report changed nothing */
+}
+
 /* ------------------------------------------------------------- bad frees */
 
 TEST(double_free_is_reported_with_both_sites)

@@ -123,6 +123,27 @@ KTEST(selftest_irq_arrives_after_a_panicking_handler)
 	pic_mask(0);
 	KT_ASSERT_MSG(arrived, "no timer IRQ: IRQ 0 still in service?");
 }
+
+/* KTEST_AROUND: entered before every test of this file, and left after
+ * each, also after the failures and the panics above. */
+static int entered, left;
+
+static void enter_this_file(void)
+{
+	entered++;
+}
+
+static void leave_this_file(void)
+{
+	left++;
+}
+KTEST_AROUND("runner_selftest.c", enter_this_file, leave_this_file);
+
+KTEST(selftest_around_every_test_of_its_file)
+{
+	KT_ASSERT_MSG(entered > 1 && left == entered - 1,
+		      "entered %d times, left %d times", entered, left);
+}
 #endif /* !SELFTEST_SCENARIO */
 
 #ifdef SELFTEST_HANG
