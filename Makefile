@@ -56,6 +56,8 @@ help:
 	@echo "make stage-N qemu-gdb  boot stage N halted, waiting for gdb (serial on this terminal)"
 	@echo "make gdb               in a second terminal: gdb attached to that QEMU"
 	@echo "make qemu, qemu-nox    as make run; qemu-nox without a window (also NOX=1)"
+	@echo "make stage-N run UEFI=1  boot on UEFI firmware (OVMF) instead of a BIOS: the"
+	@echo "                       same screen, drawn on a framebuffer (also debug, qemu-gdb)"
 	@echo "make stage-N test      build and run stage N's in-kernel tests headless"
 	@echo "                       (VARIANTS=1: also with other memory sizes, q35, no NX)"
 	@echo "make test T=pattern    only the checks whose name has the pattern (T=host, T=stage-4)"

@@ -27,6 +27,9 @@
 #define MB2_HEADER_MAGIC 0xe85250d6
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define COM1 0x3f8
+#define FB_WANT_WIDTH 640
+#define FB_WANT_HEIGHT 480
+#define FB_WANT_DEPTH 32
 
 #define PTE_PRESENT (1 << 0)
 #define PTE_WRITABLE (1 << 1)
@@ -40,6 +43,19 @@ mb2_header:
 	.long 0                          /* architecture: i386 protected mode */
 	.long mb2_header_end - mb2_header
 	.long -(MB2_HEADER_MAGIC + 0 + (mb2_header_end - mb2_header))
+	/* Framebuffer tag (type 5): the screen the kernel would like if there
+	 * is no text mode (UEFI has none), 640 x 480 pixels of 32 bits, just
+	 * room for the 80 x 25 cells of 8 x 16 pixels.  Flag 1: optional, a
+	 * loader that cannot do it boots us anyway.  Under BIOS grub.cfg asks
+	 * GRUB for text mode first (gfxpayload=text), so the kernel gets the
+	 * VGA text screen there and a framebuffer only where text is gone. */
+	.balign 8
+	.short 5
+	.short 1
+	.long 20
+	.long FB_WANT_WIDTH
+	.long FB_WANT_HEIGHT
+	.long FB_WANT_DEPTH
 	.balign 8
 	.short 0                         /* end tag: type 0, flags 0, size 8 */
 	.short 0

@@ -22,6 +22,22 @@
 
 static struct boot_info boot;
 
+/* The screen, once the boot information says which there is (vga.h):
+ * silent on VGA text; a framebuffer (UEFI) is named, as is one that
+ * cannot be drawn on. */
+static void attach_screen(const struct mb2_info *mb2)
+{
+	const struct mb2_framebuffer *f = &mb2->framebuffer;
+	const char *why = vga_attach(mb2);
+	if (why != NULL)
+		kprintf("screen: a framebuffer this console cannot draw on "
+			"(%s): serial only\n", why);
+	else if (vga_on_framebuffer())
+		kprintf("screen: a %u x %u framebuffer at 0x%lx, the text "
+			"drawn with an 8x16 font\n",
+			f->width, f->height, f->addr);
+}
+
 void kmain(uint32_t magic, uint32_t mb2_phys);
 void kmain(uint32_t magic, uint32_t mb2_phys)
 {
@@ -40,6 +56,7 @@ void kmain(uint32_t magic, uint32_t mb2_phys)
 	if (err != MB2_OK)
 		panic("multiboot2 information refused: %s", mb2_error_str(err));
 	boot.mb2_phys = mb2_phys;
+	attach_screen(&boot.mb2);
 
 	kernel_init(&boot);
 	kernel_main(&boot);

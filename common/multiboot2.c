@@ -24,6 +24,8 @@
 #define MB2_MMAP_HEADER_SIZE 16 /* tag header, entry_size, entry_version */
 #define MB2_MMAP_ENTRY_MIN 24	/* base, length, type, reserved */
 #define MB2_ALIGN 8
+#define MB2_FB_COMMON_SIZE 32	/* up to and with the u16 reserved */
+#define MB2_FB_RGB_SIZE 38	/* and six u8 of colour fields */
 
 static uint32_t load_u32(const uint8_t *p)
 {
@@ -74,6 +76,34 @@ static enum mb2_error parse_mmap(const uint8_t *tag, uint32_t size,
 	info->mmap_entries = tag + MB2_MMAP_HEADER_SIZE;
 	info->mmap_entry_size = entry_size;
 	info->mmap_count = bytes / entry_size;
+	return MB2_OK;
+}
+
+/* Reads the framebuffer tag (size already known to fit) into *fb. */
+static enum mb2_error parse_framebuffer(const uint8_t *tag, uint32_t size,
+					struct mb2_framebuffer *fb)
+{
+	if (size < MB2_FB_COMMON_SIZE)
+		return MB2_ERR_FB_TOO_SMALL;
+	struct mb2_framebuffer f = {
+		.addr = load_u64(tag + 8),
+		.pitch = load_u32(tag + 16),
+		.width = load_u32(tag + 20),
+		.height = load_u32(tag + 24),
+		.bpp = tag[28],
+		.type = tag[29],
+	};
+	if (f.type == MB2_FB_RGB) {
+		if (size < MB2_FB_RGB_SIZE)
+			return MB2_ERR_FB_TOO_SMALL;
+		f.red_pos = tag[32];
+		f.red_size = tag[33];
+		f.green_pos = tag[34];
+		f.green_size = tag[35];
+		f.blue_pos = tag[36];
+		f.blue_size = tag[37];
+	}
+	*fb = f;
 	return MB2_OK;
 }
 
@@ -148,6 +178,12 @@ enum mb2_error mb2_parse(const void *buf, size_t avail, struct mb2_info *out)
 			have_mmap = true;
 			err = parse_mmap(tag, size, &info);
 			break;
+		case MB2_TAG_FRAMEBUFFER:
+			if (info.has_framebuffer)
+				return MB2_ERR_DUPLICATE_TAG;
+			info.has_framebuffer = true;
+			err = parse_framebuffer(tag, size, &info.framebuffer);
+			break;
 		default:
 			break; /* unknown tags are skipped */
 		}
@@ -201,8 +237,8 @@ const char *mb2_error_str(enum mb2_error err)
 	case MB2_ERR_DATA_AFTER_END:
 		return "total_size goes past the end tag";
 	case MB2_ERR_DUPLICATE_TAG:
-		return "a command line, boot loader name or memory map tag "
-		       "appears twice";
+		return "a command line, boot loader name, memory map or "
+		       "framebuffer tag appears twice";
 	case MB2_ERR_STRING_UNTERMINATED:
 		return "a string tag is not NUL-terminated inside the tag";
 	case MB2_ERR_MMAP_TOO_SMALL:
@@ -211,6 +247,8 @@ const char *mb2_error_str(enum mb2_error err)
 		return "memory map entry_size is below 24 or not 8-aligned";
 	case MB2_ERR_MMAP_SIZE_MISMATCH:
 		return "memory map entries do not exactly fill the tag";
+	case MB2_ERR_FB_TOO_SMALL:
+		return "the framebuffer tag is shorter than its fields";
 	case MB2_ERR_NO_MMAP:
 		return "the boot information has no memory map";
 	case MB2_ERR_TOO_MANY_REGIONS:

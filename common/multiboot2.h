@@ -33,6 +33,23 @@
  *              |  u64   |  u64   |  u32   |  u32   |           |
  *              +--------+--------+--------+--------+- - - - - -+
  *
+ *   type 8  framebuffer        what the screen is, as the loader left it:
+ *
+ *              0      8        16     20     24      28  29  30   32
+ *              +------+--------+------+------+-------+---+---+----+
+ *              | type | addr   |pitch |width |height |bpp|fbt|rsvd|
+ *              | size | u64    | u32  | u32  | u32   |u8 |u8 |u16 |
+ *              +------+--------+------+------+-------+---+---+----+
+ *              fbt 1 (direct RGB) goes on at 32 with six u8: red
+ *              position, red size, green position, green size, blue
+ *              position, blue size (bits of a pixel); fbt 2 is EGA text
+ *              (width x height cells of two bytes at addr).
+ *
+ *           The specification's text calls the reserved field a u8,
+ *           which would put the colours at 31; its own multiboot2.h and
+ *           GRUB, which writes the tag, make it a u16.  What the loader
+ *           writes is what counts: 32.
+ *
  * mb2_parse() trusts nothing: it checks every size against the bytes it was
  * told it may read before reading them, and only a structure that passes
  * every check is described in a struct mb2_info.  The accessors below then
@@ -54,6 +71,7 @@ enum {
 	MB2_TAG_CMDLINE = 1,
 	MB2_TAG_BOOTLOADER_NAME = 2,
 	MB2_TAG_MMAP = 6,
+	MB2_TAG_FRAMEBUFFER = 8,
 };
 
 /*
@@ -78,6 +96,8 @@ enum mb2_error {
 	MB2_ERR_MMAP_TOO_SMALL,	      /* mmap tag shorter than 16 bytes */
 	MB2_ERR_MMAP_BAD_ENTRY_SIZE,  /* entry_size < 24 or not 8-aligned */
 	MB2_ERR_MMAP_SIZE_MISMATCH,   /* entries do not fill the tag */
+	MB2_ERR_FB_TOO_SMALL,	      /* framebuffer tag shorter than its
+					 fields (32 bytes; 38 if RGB) */
 	/* Not parse errors: reported by consumers of a parsed info. */
 	MB2_ERR_NO_MMAP,	  /* the info has no memory map */
 	MB2_ERR_TOO_MANY_REGIONS, /* the map does not fit a fixed table */
@@ -114,6 +134,27 @@ struct mb2_mmap_entry {
 	uint32_t type;
 };
 
+/* Framebuffer types (the tag's framebuffer_type). */
+enum {
+	MB2_FB_INDEXED = 0,
+	MB2_FB_RGB = 1,
+	MB2_FB_EGA_TEXT = 2,
+};
+
+/*
+ * The framebuffer tag, copied out.  For EGA text, width and height count
+ * cells and bpp is 16; for RGB they count pixels, and a pixel's colour c
+ * (0 .. 2^size - 1) of each primary sits at bits [pos, pos + size).  The
+ * colour fields are zero unless type is MB2_FB_RGB.
+ */
+struct mb2_framebuffer {
+	uint64_t addr; /* physical */
+	uint32_t pitch; /* bytes from one row to the next */
+	uint32_t width, height;
+	uint8_t bpp, type;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 /*
  * What mb2_parse() found.  Every pointer points into the parsed buffer, so
  * the buffer must outlive the info (and stay unmodified).  Invariants after
@@ -133,6 +174,8 @@ struct mb2_info {
 	const void *mmap_entries;
 	size_t mmap_entry_size;
 	size_t mmap_count;
+	bool has_framebuffer; /* the tag was there; then framebuffer holds it */
+	struct mb2_framebuffer framebuffer;
 };
 
 /*
@@ -148,8 +191,12 @@ struct mb2_info {
  *     says it "must be ignored by OS image");
  *   - total_size must end exactly at the end tag: bytes after it are
  *     refused (MB2_ERR_DATA_AFTER_END), since nothing may follow the end;
- *   - a second command line, boot loader name or memory map tag is refused
+ *   - a second command line, boot loader name, memory map or framebuffer
+ *     tag is refused
  *     (MB2_ERR_DUPLICATE_TAG) rather than guessing which one is meant;
+ *   - a framebuffer tag of any type is accepted once its fields fit; which
+ *     kinds of screen to draw on is the console's decision, not the
+ *     parser's;
  *   - the mmap entry_version is ignored: newer versions only append fields
  *     (entry_size says how long an entry really is);
  *   - unknown tag types are skipped, whatever their contents.

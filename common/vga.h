@@ -1,5 +1,13 @@
 /*
- * vga.h - the VGA text-mode screen: 80 x 25 cells at physical 0xb8000.
+ * vga.h - the screen: 80 x 25 cells of text, as VGA text mode has them.
+ *
+ * Under BIOS the cells are the VGA card's text memory at physical 0xb8000
+ * and the card draws them.  Under UEFI there is no text mode: the cells
+ * are kept in memory and fbcon.c draws them on the framebuffer with a
+ * font of its own (font.h).  Either way the rest of the kernel sees the
+ * same cells, colours and cursor; vga_attach picks the screen once the
+ * boot information says which there is.  Until then (the first line or
+ * two of kmain) the cells wait in memory and only serial shows them.
  *
  * Each cell is two bytes, the character and its colour:
  *
@@ -11,10 +19,12 @@
 #ifndef VGA_H
 #define VGA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "keyboard.h"
+#include "multiboot2.h"
 
 enum vga_color {
 	VGA_BLACK,
@@ -39,6 +49,13 @@ enum vga_color {
 #define VGA_HEIGHT 25
 
 void vga_init(void);
+/* Shows the cells on the screen the boot information names: VGA text
+ * memory when it says EGA text or nothing (BIOS), else its framebuffer.
+ * Returns NULL, or why the framebuffer cannot be drawn on (fbcon_init);
+ * the cells then stay in memory, unseen, and serial carries the text. */
+const char *vga_attach(const struct mb2_info *mb2);
+/* Whether the cells are drawn on a framebuffer (UEFI). */
+bool vga_on_framebuffer(void);
 void vga_set_color(enum vga_color fg, enum vga_color bg);
 /* Writes text at the cursor: wraps at the right edge, scrolls at the
  * bottom, handles \n, \r, \t and \b.  Not locked: use the console. */
@@ -66,5 +83,8 @@ int vga_cursor_row(void);
  * bar, brings the live screen back first.  Not locked: use the console. */
 void vga_scrollback_key(struct key_event ev);
 void vga_scrollback_check(void);
+/* vga_scrollback_check, and on a framebuffer fbcon_check: every pixel of
+ * the text shows its cell. */
+void vga_check(void);
 
 #endif

@@ -6,6 +6,8 @@ scripts/debug.
   `-boot d`: straight from the CD, without first trying the floppy and the
   hard disk ("Boot failed: could not read the boot disk").
 - The window is titled with the stage ("Stage 4: a bump heap").
+- UEFI=1: the machine boots OVMF, the UEFI firmware built for QEMU,
+  instead of SeaBIOS (its BIOS); uefi_firmware() finds it.
 - A window only where one can open: NOX=1 forces headless; so does a
   DISPLAY nobody answers on (a stale one from an old ssh -X session), with
   a one-line hint instead of GTK's error.
@@ -38,7 +40,43 @@ def stage_title(n):
 def machine(iso, title):
     return [QEMU, "-cdrom", iso, "-boot", "d", "-m", "128M", "-no-reboot",
             "-name", title,
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + \
+        (uefi_args() if os.environ.get("UEFI", "") not in ("", "0") else [])
+
+
+# OVMF as one file (code and variables together): Debian's ovmf package,
+# then other systems' usual places.  One file is all a test needs: the
+# variables it would keep (the boot order) are not kept between boots.
+OVMF_PLACES = ["/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd",
+               "/usr/share/edk2-ovmf/x64/OVMF.fd",
+               "/opt/homebrew/share/qemu/edk2-x86_64-code.fd",
+               "/usr/local/share/qemu/edk2-x86_64-code.fd"]
+
+
+def uefi_firmware():
+    """The OVMF image to boot with, or None."""
+    env = os.environ.get("OVMF")
+    for path in ([env] if env else OVMF_PLACES):
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+UEFI_MISSING = ("no UEFI firmware (OVMF) found: scripts/install-deps "
+                "installs Debian's ovmf package (or set OVMF=/path/to/OVMF.fd)")
+
+
+def uefi_args():
+    """QEMU's arguments for a UEFI machine: the firmware, and no network
+    card (OVMF would first try to boot from the network, for seconds).
+    Exits with what to install if there is no firmware."""
+    fw = uefi_firmware()
+    if fw is None:
+        raise SystemExit(UEFI_MISSING)
+    if fw.endswith("code.fd"):  # a code-only image: read-only flash
+        return ["-drive", f"if=pflash,format=raw,readonly=on,file={fw}",
+                "-net", "none"]
+    return ["-bios", fw, "-net", "none"]
 
 
 def _x11_answers(display):

@@ -74,6 +74,12 @@ SCENES = [
           "read that stops the kernel"),
 ]
 
+# The stages without a scene above, at the end of their demo: no picture
+# of them is kept, but tests/scripts/uefi_screens.py boots them on SeaBIOS
+# and on UEFI and compares the two screens.
+LIVE_SCENES = [Scene(f"demo-{n}", n, DEMO_END, f"stage {n}'s demo at its end")
+               for n in (1, 2, 7)]
+
 
 # ---------------------------------------------------------------- QEMU
 
@@ -127,11 +133,12 @@ class Qmp:
         self.sock.close()
 
 
-def capture(scene, ppm=None, timeout=30):
+def capture(scene, ppm=None, timeout=30, framebuffer=False):
     """Boots the scene's kernel until its serial line; returns (serial
     text, the 4000 bytes of the screen), and writes QEMU's picture of the
     screen to `ppm` if given.  Raises RuntimeError if the moment never
-    comes."""
+    comes.  framebuffer: the screen is a framebuffer (UEFI), so VGA text
+    memory says nothing; the picture is taken once two agree."""
     with tempfile.TemporaryDirectory(prefix="vgascreen-") as tmp:
         sock = os.path.join(tmp, "qmp")
         cmd = [QEMU, "-cdrom", os.path.join(ROOT, scene.iso_path),
@@ -155,6 +162,8 @@ def capture(scene, ppm=None, timeout=30):
                 serial += chunk
             qmp = Qmp(sock, timeout)
             vga = _settled_screen(qmp, tmp)
+            if ppm is not None and framebuffer:
+                _settled_picture(qmp, ppm)
             qmp.run("stop")
             if ppm is not None:
                 qmp.run("screendump", filename=os.path.abspath(ppm))
@@ -186,6 +195,21 @@ def _settled_screen(qmp, tmp):
         last = now
         time.sleep(0.05)
     raise RuntimeError("the screen never settled")
+
+
+def _settled_picture(qmp, ppm):
+    """Waits until two screendumps 50 ms apart agree: the kernel draws a
+    line on the framebuffer just after it sends it to serial."""
+    last = None
+    for _ in range(40):
+        qmp.run("screendump", filename=os.path.abspath(ppm))
+        with open(ppm, "rb") as f:
+            now = f.read()
+        if now == last:
+            return
+        last = now
+        time.sleep(0.05)
+    raise RuntimeError("the framebuffer never settled")
 
 
 # ------------------------------------------------------------ the dump

@@ -51,6 +51,25 @@ static const struct mb_entry qemu_map[] = {
 };
 #define QEMU_MAP_N (sizeof(qemu_map) / sizeof(qemu_map[0]))
 
+/* A type-8 tag as GRUB writes it under OVMF: 640x480, 32 bpp, blue in the
+ * low byte (GOP's BGRX), the colours at offset 32 after a u16 reserved. */
+static size_t mb_framebuffer(struct mb_builder *b, uint8_t fb_type,
+			     size_t data_len)
+{
+	uint8_t d[40] = {0};
+	uint64_t addr = 0x80000000ull;
+	uint32_t pitch = 2560, width = 640, height = 480;
+	memcpy(d + 0, &addr, 8);
+	memcpy(d + 8, &pitch, 4);
+	memcpy(d + 12, &width, 4);
+	memcpy(d + 16, &height, 4);
+	d[20] = 32;	 /* bpp */
+	d[21] = fb_type; /* then the u16 reserved at 22 */
+	static const uint8_t bgrx[6] = {16, 8, 8, 8, 0, 8};
+	memcpy(d + 24, bgrx, 6); /* tag offset 32 */
+	return mb_tag(b, MB2_TAG_FRAMEBUFFER, d, data_len);
+}
+
 static void build_valid(struct mb_builder *b)
 {
 	static const uint8_t junk[13] = {0, 0, 0, 0, 8, 0, 0, 0, 1, 2, 3, 4, 5};
@@ -60,6 +79,7 @@ static void build_valid(struct mb_builder *b)
 	mb_string(b, MB2_TAG_BOOTLOADER_NAME, "GRUB 2.06");
 	mb_tag(b, 4, junk, 13); /* looks like an end tag inside, odd size */
 	mb_mmap(b, 24, qemu_map, QEMU_MAP_N);
+	mb_framebuffer(b, MB2_FB_RGB, 30);
 	mb_tag(b, 0xffffffffu, NULL, 0);
 	mb_end(b);
 }
@@ -105,6 +125,8 @@ TEST(valid_info_reads_back_exactly)
 	CHECK((const uint8_t *)info.mmap_entries + 24 * QEMU_MAP_N < p + b.len);
 	CHECK_EQ(info.mmap_entry_size, 24);
 	check_map(&info, qemu_map, QEMU_MAP_N);
+	CHECK(info.has_framebuffer);
+	CHECK_EQ(info.framebuffer.width, 640);
 	free(p);
 }
 
@@ -374,6 +396,83 @@ TEST(refuses_duplicate_tags)
 	}
 }
 
+/* ------------------------------------------------------ framebuffer tag */
+
+TEST(framebuffer_tag_reads_back_exactly)
+{
+	struct mb_builder b;
+	mb_begin(&b);
+	mb_framebuffer(&b, MB2_FB_RGB, 30);
+	mb_end(&b);
+	struct mb2_info info;
+	CHECK_EQ(mb2_parse(mb_bytes(&b), b.len, &info), MB2_OK);
+	CHECK(info.has_framebuffer);
+	const struct mb2_framebuffer *f = &info.framebuffer;
+	CHECK_EQ(f->addr, 0x80000000ull);
+	CHECK_EQ(f->pitch, 2560);
+	CHECK_EQ(f->width, 640);
+	CHECK_EQ(f->height, 480);
+	CHECK_EQ(f->bpp, 32);
+	CHECK_EQ(f->type, MB2_FB_RGB);
+	/* at 32, not at 31 as the specification's text would have it */
+	CHECK_EQ(f->red_pos, 16);
+	CHECK_EQ(f->red_size, 8);
+	CHECK_EQ(f->green_pos, 8);
+	CHECK_EQ(f->green_size, 8);
+	CHECK_EQ(f->blue_pos, 0);
+	CHECK_EQ(f->blue_size, 8);
+}
+
+TEST(ega_text_framebuffer_has_no_colour_fields)
+{
+	struct mb_builder b;
+	mb_begin(&b);
+	mb_framebuffer(&b, MB2_FB_EGA_TEXT, 24); /* the common part only */
+	mb_end(&b);
+	struct mb2_info info;
+	CHECK_EQ(mb2_parse(mb_bytes(&b), b.len, &info), MB2_OK);
+	CHECK(info.has_framebuffer);
+	CHECK_EQ(info.framebuffer.type, MB2_FB_EGA_TEXT);
+	CHECK_EQ(info.framebuffer.red_size + info.framebuffer.blue_pos, 0);
+}
+
+TEST(no_framebuffer_tag_means_none)
+{
+	struct mb_builder b;
+	mb_begin(&b);
+	mb_string(&b, MB2_TAG_BOOTLOADER_NAME, "GRUB 2.06");
+	mb_end(&b);
+	struct mb2_info info;
+	CHECK_EQ(mb2_parse(mb_bytes(&b), b.len, &info), MB2_OK);
+	CHECK(!info.has_framebuffer);
+}
+
+TEST(refuses_framebuffer_tag_too_small)
+{
+	/* 31 bytes: the common part cut short; 37: RGB without blue size */
+	static const struct {
+		uint8_t type;
+		size_t data_len;
+	} cut[] = {{MB2_FB_EGA_TEXT, 23}, {MB2_FB_RGB, 24}, {MB2_FB_RGB, 29}};
+	for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+		struct mb_builder b;
+		mb_begin(&b);
+		mb_framebuffer(&b, cut[i].type, cut[i].data_len);
+		mb_end(&b);
+		CHECK_EQ(parse_built(&b), MB2_ERR_FB_TOO_SMALL);
+	}
+}
+
+TEST(refuses_two_framebuffer_tags)
+{
+	struct mb_builder b;
+	mb_begin(&b);
+	mb_framebuffer(&b, MB2_FB_RGB, 30);
+	mb_framebuffer(&b, MB2_FB_EGA_TEXT, 24);
+	mb_end(&b);
+	CHECK_EQ(parse_built(&b), MB2_ERR_DUPLICATE_TAG);
+}
+
 /* --------------------------------------------------- malformed: strings */
 
 TEST(refuses_unterminated_strings)
@@ -547,7 +646,7 @@ static enum mb2_error fuzz_one(const uint8_t *src, size_t len)
 	uint8_t *p = exact_copy(src, len);
 	struct mb2_info info;
 	enum mb2_error err = mb2_parse(p, len, &info);
-	CHECK_MSG(err >= MB2_OK && err <= MB2_ERR_MMAP_SIZE_MISMATCH,
+	CHECK_MSG(err >= MB2_OK && err <= MB2_ERR_FB_TOO_SMALL,
 		  "mb2_parse returned %d", (int)err);
 	if (err == MB2_OK)
 		use_info(&info, p, len);

@@ -163,14 +163,14 @@ def address_space_addresses():
     page = code_value("common/paging.h", r"^#define PAGE_SIZE (\S+)")
     pd_bytes = code_value("common/boot.S", r"^boot_pd:\s*\n\s*\.skip (.*)")
     vga = code_value("common/vga.c",
-                     r"VGA_BUFFER \(\(volatile uint16_t \*\)(\w+)\)")
+                     r"VGA_TEXT_MEMORY \(\(volatile uint16_t \*\)(\w+)\)")
     start = code_value("common/linker.ld", r"^\s*\. = (\d+)M;")
     limit = code_value("common/linker.ld", r"_kernel_end <= (\d+)M")
     mib = 1 << 20
     return {
         0: "the null page",
         page: "page 1 (PAGE_SIZE), the end of the null page",
-        vga: "VGA_BUFFER",
+        vga: "VGA_TEXT_MEMORY",
         start * mib: "the kernel's start (linker.ld)",
         limit * mib: "the kernel's limit, the end of the 4 KiB pages",
         pd_bytes // page * 512 * 2 * mib: "the end of the identity map",

@@ -198,6 +198,10 @@ def copy_tree(tmp, compilers):
         shutil.copytree(d, os.path.join(repo, d), symlinks=True)
     shutil.copy2("scripts/kernel.mk", os.path.join(repo, "scripts"))
     shutil.copy2("scripts/toolchain.mk", os.path.join(repo, "scripts"))
+    shutil.copy2("scripts/consolefont.py", os.path.join(repo, "scripts"))
+    # the console's font, as made for the build (scripts/consolefont.py)
+    os.makedirs(os.path.join(repo, "build/font"))
+    shutil.copy2("build/font/font.c", os.path.join(repo, "build/font"))
     for cc in compilers:
         built = f"build/{cc}/stage-3"
         if not os.path.isdir(os.path.join(built, "obj")):

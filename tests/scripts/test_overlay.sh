@@ -60,7 +60,7 @@ sum() { cksum <"$1"; }
 repo=$tmp/repo
 mkdir -p "$repo/scripts"
 cp -a "$top/common" "$top/stages" "$repo/" && cp "$kernel_mk" "$repo/scripts/kernel.mk" &&
-	cp "$top/scripts/toolchain.mk" "$repo/scripts/" || exit 1
+	cp "$top/scripts/toolchain.mk" "$top/scripts/consolefont.py" "$repo/scripts/" || exit 1
 
 cat >"$repo/common/overlay_probe.h" <<'EOF'
 #define OVERLAY_PROBE "overlay-probe: common"

@@ -175,6 +175,8 @@ def selection_checks(tmp):
     mac.stubs("x86_64-elf-gcc", "x86_64-elf-ld", "x86_64-elf-grub-mkrescue",
               "x86_64-elf-grub-file", "grub-mkrescue", "clang", "ld.lld",
               "xorriso", "mformat", "qemu-system-x86_64")
+    # Homebrew's python3: the build runs scripts (the console font)
+    os.symlink(shutil.which("python3"), os.path.join(mac.bin, "python3"))
     code, out, got = toolchain(mac, ROOT)
     expect("toolchain/darwin-x86_64-elf-gcc", got, {
         "UNAME_S": "Darwin", "CC": "x86_64-elf-gcc", "COMPILER": "gcc",

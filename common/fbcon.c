@@ -1,0 +1,215 @@
+/* fbcon.c - see fbcon.h. */
+#include "fbcon.h"
+
+#include <stddef.h>
+
+#include "font.h"
+#include "panic.h"
+#include "vga.h"
+
+#define CURSOR_ROWS 2 /* the underline: the glyph's last two pixel rows */
+
+/* The 16 VGA colours as the card's default palette makes them (0-255). */
+static const uint8_t vga_rgb[16][3] = {
+	{0x00, 0x00, 0x00}, {0x00, 0x00, 0xaa}, {0x00, 0xaa, 0x00},
+	{0x00, 0xaa, 0xaa}, {0xaa, 0x00, 0x00}, {0xaa, 0x00, 0xaa},
+	{0xaa, 0x55, 0x00}, {0xaa, 0xaa, 0xaa}, {0x55, 0x55, 0x55},
+	{0x55, 0x55, 0xff}, {0x55, 0xff, 0x55}, {0x55, 0xff, 0xff},
+	{0xff, 0x55, 0x55}, {0xff, 0x55, 0xff}, {0xff, 0xff, 0x55},
+	{0xff, 0xff, 0xff},
+};
+
+
+/* Page directories for a framebuffer above the 4 GiB boot.S maps: two,
+ * so that one of up to 1 GiB may cross a 1 GiB boundary. */
+static uint64_t high_pd[2][512] __attribute__((aligned(4096)));
+extern uint64_t boot_pdpt[512]; /* boot.S: PML4 entry 0, 0 - 512 GiB */
+
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITABLE (1ull << 1)
+#define PTE_HUGE (1ull << 7)
+#define GIB (1ull << 30)
+#define MIB2 (2ull << 20)
+
+/* Identity-maps [start, end) with 2 MiB pages; false if it cannot. */
+static bool map_high(uint64_t start, uint64_t end)
+{
+	if (end > 512 * GIB || end - start > GIB)
+		return false;
+	for (uint64_t a = start & ~(MIB2 - 1); a < end; a += MIB2) {
+		unsigned g = (unsigned)(a / GIB);
+		if (!(boot_pdpt[g] & PTE_PRESENT)) {
+			uint64_t *pd = high_pd[g == start / GIB ? 0 : 1];
+			boot_pdpt[g] = (uint64_t)(uintptr_t)pd | PTE_PRESENT |
+				       PTE_WRITABLE;
+		}
+		uint64_t *pd = (uint64_t *)(uintptr_t)(boot_pdpt[g] & ~0xfffull);
+		pd[(a / MIB2) % 512] = a | PTE_PRESENT | PTE_WRITABLE | PTE_HUGE;
+	}
+	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax",
+			 "memory");
+	return true;
+}
+
+/* A colour of 8 bits per primary, shifted into this screen's fields. */
+static uint32_t pack(const struct mb2_framebuffer *f, const uint8_t rgb[3])
+{
+	return (uint32_t)(rgb[0] >> (8 - f->red_size)) << f->red_pos |
+	       (uint32_t)(rgb[1] >> (8 - f->green_size)) << f->green_pos |
+	       (uint32_t)(rgb[2] >> (8 - f->blue_size)) << f->blue_pos;
+}
+
+const char *fbcon_init(struct fbcon *fc, const struct mb2_framebuffer *f)
+{
+	if (f->type != MB2_FB_RGB)
+		return "not direct RGB";
+	if (f->bpp != 32)
+		return "not 32 bits a pixel";
+	if (f->red_size > 8 || f->green_size > 8 || f->blue_size > 8)
+		return "more than 8 bits a colour";
+	if (f->width < FBCON_TEXT_WIDTH || f->height < FBCON_TEXT_HEIGHT ||
+	    f->pitch < f->width * 4)
+		return "smaller than 640 x 400";
+	uint64_t end = f->addr + (uint64_t)f->pitch * f->height;
+	if (end > 4 * GIB && !map_high(f->addr, end))
+		return "above 512 GiB, or larger than 1 GiB";
+
+	uint32_t x0 = (f->width - FBCON_TEXT_WIDTH) / 2;
+	uint32_t y0 = (f->height - FBCON_TEXT_HEIGHT) / 2;
+	fc->text = (volatile uint8_t *)(uintptr_t)f->addr +
+		  (uint64_t)y0 * f->pitch + x0 * 4;
+	fc->pitch = f->pitch;
+	for (int c = 0; c < 16; c++)
+		fc->palette[c] = pack(f, vga_rgb[c]);
+	/* The border: black, once (GRUB may have left its own text). */
+	volatile uint8_t *first = (volatile uint8_t *)(uintptr_t)f->addr;
+	for (uint32_t y = 0; y < f->height; y++) {
+		volatile uint32_t *row = (volatile uint32_t *)(first +
+							      (uint64_t)y * f->pitch);
+		for (uint32_t x = 0; x < f->width; x++)
+			row[x] = fc->palette[VGA_BLACK];
+	}
+	for (int r = 0; r < VGA_HEIGHT; r++)
+		fc->valid[r] = false;
+	fc->cursor_row = -1;
+	fc->pending_scroll = 0;
+	return NULL;
+}
+
+uint32_t fbcon_pixel(const struct fbcon *fc, int color)
+{
+	return fc->palette[color & 15];
+}
+
+static volatile uint32_t *pixel_row(const struct fbcon *fc, int row,
+				     int col, int y)
+{
+	return (volatile uint32_t *)(fc->text +
+				     (size_t)(row * FONT_HEIGHT + y) * fc->pitch) +
+	       col * FONT_WIDTH;
+}
+
+/* Glyph row y of a cell as the screen shows it: the font's bits, or the
+ * underline's full row. */
+static uint8_t cell_bits(uint16_t cell, int y, bool cursor)
+{
+	if (cursor && y >= FONT_HEIGHT - CURSOR_ROWS)
+		return 0xff;
+	return font_8x16[cell & 0xff][y];
+}
+
+static void draw_cell(struct fbcon *fc, int row, int col, uint16_t cell,
+		      bool cursor)
+{
+	uint32_t fg = fc->palette[(cell >> 8) & 15];
+	uint32_t bg = fc->palette[(cell >> 12) & 15];
+	for (int y = 0; y < FONT_HEIGHT; y++) {
+		uint8_t bits = cell_bits(cell, y, cursor);
+		volatile uint32_t *px = pixel_row(fc, row, col, y);
+		for (int x = 0; x < FONT_WIDTH; x++)
+			px[x] = bits & (0x80 >> x) ? fg : bg;
+	}
+}
+
+/* Moves the text area's pixels up n text rows, 8 bytes at a time; the
+ * bottom n rows are left as they were (their cells no longer valid). */
+static void move_pixels_up(struct fbcon *fc, int n)
+{
+	for (int y = 0; y < (VGA_HEIGHT - n) * FONT_HEIGHT; y++) {
+		volatile uint64_t *dst = (volatile uint64_t *)(fc->text +
+							       (size_t)y * fc->pitch);
+		volatile uint64_t *src = (volatile uint64_t *)(
+			fc->text + (size_t)(y + n * FONT_HEIGHT) * fc->pitch);
+		for (int x = 0; x < FBCON_TEXT_WIDTH / 2; x++)
+			dst[x] = src[x];
+	}
+}
+
+void fbcon_scrolled(struct fbcon *fc)
+{
+	for (int r = 0; r + 1 < VGA_HEIGHT; r++) {
+		for (int c = 0; c < VGA_WIDTH; c++)
+			fc->drawn[r][c] = fc->drawn[r + 1][c];
+		fc->valid[r] = fc->valid[r + 1];
+	}
+	fc->valid[VGA_HEIGHT - 1] = false;
+	if (fc->cursor_row >= 0)
+		fc->cursor_row--; /* its underline moves up with the pixels */
+	fc->pending_scroll++;
+}
+
+void fbcon_sync(struct fbcon *fc, const volatile uint16_t *cells,
+		int cursor_row, int cursor_col)
+{
+	if (fc->text == NULL)
+		return;
+	if (fc->pending_scroll >= VGA_HEIGHT) {
+		for (int r = 0; r < VGA_HEIGHT; r++)
+			fc->valid[r] = false; /* everything moved off: redraw */
+	} else if (fc->pending_scroll > 0) {
+		move_pixels_up(fc, fc->pending_scroll);
+	}
+	fc->pending_scroll = 0;
+	for (int r = 0; r < VGA_HEIGHT; r++)
+		for (int c = 0; c < VGA_WIDTH; c++) {
+			uint16_t cell = cells[r * VGA_WIDTH + c];
+			bool was = r == fc->cursor_row && c == fc->cursor_col;
+			bool is = r == cursor_row && c == cursor_col;
+			if (fc->valid[r] && fc->drawn[r][c] == cell && was == is)
+				continue;
+			draw_cell(fc, r, c, cell, is);
+			fc->drawn[r][c] = cell;
+		}
+	for (int r = 0; r < VGA_HEIGHT; r++)
+		fc->valid[r] = true;
+	fc->cursor_row = cursor_row;
+	fc->cursor_col = cursor_col;
+}
+
+void fbcon_check(const struct fbcon *fc, const volatile uint16_t *cells)
+{
+	if (fc->text == NULL)
+		return;
+	ASSERT(fc->pending_scroll == 0, "fbcon_check: a scroll not drawn");
+	for (int r = 0; r < VGA_HEIGHT; r++) {
+		ASSERT(fc->valid[r], "fbcon_check: row %d not drawn", r);
+		for (int c = 0; c < VGA_WIDTH; c++) {
+			uint16_t cell = fc->drawn[r][c];
+			ASSERT(cell == cells[r * VGA_WIDTH + c],
+			       "fbcon_check: cell (%d, %d) not synced", r, c);
+			bool cursor = r == fc->cursor_row && c == fc->cursor_col;
+			uint32_t fg = fc->palette[(cell >> 8) & 15];
+			uint32_t bg = fc->palette[(cell >> 12) & 15];
+			for (int y = 0; y < FONT_HEIGHT; y++) {
+				uint8_t bits = cell_bits(cell, y, cursor);
+				volatile uint32_t *px = pixel_row(fc, r, c, y);
+				for (int x = 0; x < FONT_WIDTH; x++)
+					ASSERT(px[x] == (bits & (0x80 >> x) ? fg
+									    : bg),
+					       "fbcon_check: pixel (%d, %d) of "
+					       "cell (%d, %d) is 0x%x",
+					       x, y, r, c, px[x]);
+			}
+		}
+	}
+}
