@@ -109,25 +109,25 @@ static volatile uint32_t *pixel_row(const struct fbcon *fc, int row,
 	       col * FONT_WIDTH;
 }
 
-/* Glyph row y of a cell as the screen shows it: the font's bits, or the
- * underline's full row. */
-static uint8_t cell_bits(uint16_t cell, int y, bool cursor)
+/* Pixel (x, y) of a cell as the screen shows it: the glyph's bit in the
+ * foreground or the background colour; under the cursor, the last two
+ * pixel rows all foreground (the underline). */
+static uint32_t cell_pixel(const struct fbcon *fc, uint16_t cell, int x,
+			   int y, bool cursor)
 {
+	uint8_t bits = font_8x16[cell & 0xff][y];
 	if (cursor && y >= FONT_HEIGHT - CURSOR_ROWS)
-		return 0xff;
-	return font_8x16[cell & 0xff][y];
+		bits = 0xff;
+	return fc->palette[bits & (0x80 >> x) ? (cell >> 8) & 15 : cell >> 12];
 }
 
 static void draw_cell(struct fbcon *fc, int row, int col, uint16_t cell,
 		      bool cursor)
 {
-	uint32_t fg = fc->palette[(cell >> 8) & 15];
-	uint32_t bg = fc->palette[(cell >> 12) & 15];
 	for (int y = 0; y < FONT_HEIGHT; y++) {
-		uint8_t bits = cell_bits(cell, y, cursor);
 		volatile uint32_t *px = pixel_row(fc, row, col, y);
 		for (int x = 0; x < FONT_WIDTH; x++)
-			px[x] = bits & (0x80 >> x) ? fg : bg;
+			px[x] = cell_pixel(fc, cell, x, y, cursor);
 	}
 }
 
@@ -186,6 +186,21 @@ void fbcon_sync(struct fbcon *fc, const volatile uint16_t *cells,
 	fc->cursor_col = cursor_col;
 }
 
+/* Every pixel of cell (r, c) read back against what it must show. */
+static void check_cell(const struct fbcon *fc, int r, int c)
+{
+	uint16_t cell = fc->drawn[r][c];
+	bool cursor = r == fc->cursor_row && c == fc->cursor_col;
+	for (int y = 0; y < FONT_HEIGHT; y++) {
+		volatile uint32_t *px = pixel_row(fc, r, c, y);
+		for (int x = 0; x < FONT_WIDTH; x++)
+			ASSERT(px[x] == cell_pixel(fc, cell, x, y, cursor),
+			       "fbcon_check: pixel (%d, %d) of cell (%d, %d) "
+			       "is 0x%x",
+			       x, y, r, c, px[x]);
+	}
+}
+
 void fbcon_check(const struct fbcon *fc, const volatile uint16_t *cells)
 {
 	if (fc->text == NULL)
@@ -194,22 +209,9 @@ void fbcon_check(const struct fbcon *fc, const volatile uint16_t *cells)
 	for (int r = 0; r < VGA_HEIGHT; r++) {
 		ASSERT(fc->valid[r], "fbcon_check: row %d not drawn", r);
 		for (int c = 0; c < VGA_WIDTH; c++) {
-			uint16_t cell = fc->drawn[r][c];
-			ASSERT(cell == cells[r * VGA_WIDTH + c],
+			ASSERT(fc->drawn[r][c] == cells[r * VGA_WIDTH + c],
 			       "fbcon_check: cell (%d, %d) not synced", r, c);
-			bool cursor = r == fc->cursor_row && c == fc->cursor_col;
-			uint32_t fg = fc->palette[(cell >> 8) & 15];
-			uint32_t bg = fc->palette[(cell >> 12) & 15];
-			for (int y = 0; y < FONT_HEIGHT; y++) {
-				uint8_t bits = cell_bits(cell, y, cursor);
-				volatile uint32_t *px = pixel_row(fc, r, c, y);
-				for (int x = 0; x < FONT_WIDTH; x++)
-					ASSERT(px[x] == (bits & (0x80 >> x) ? fg
-									    : bg),
-					       "fbcon_check: pixel (%d, %d) of "
-					       "cell (%d, %d) is 0x%x",
-					       x, y, r, c, px[x]);
-			}
+			check_cell(fc, r, c);
 		}
 	}
 }

@@ -286,9 +286,8 @@ def read_dump(scene):
 
 # ----------------------------------------------------------------- PNG
 
-def ppm_to_png(ppm, png):
-    """QEMU's screendump (binary PPM, P6) as a PNG: an indexed-colour one
-    when the picture has at most 256 colours (a text screen has 16)."""
+def read_ppm(ppm):
+    """(width, height, RGB bytes) of QEMU's screendump, a binary PPM."""
     with open(ppm, "rb") as f:
         data = f.read()
     fields, pos = [], 0
@@ -303,7 +302,13 @@ def ppm_to_png(ppm, png):
     if fields[0] != b"P6" or fields[3] != b"255":
         raise ValueError(f"{ppm}: not an 8-bit binary PPM")
     w, h = int(fields[1]), int(fields[2])
-    pixels = data[pos + 1:pos + 1 + 3 * w * h]
+    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
+
+
+def ppm_to_png(ppm, png):
+    """QEMU's screendump (binary PPM, P6) as a PNG: an indexed-colour one
+    when the picture has at most 256 colours (a text screen has 16)."""
+    w, h, pixels = read_ppm(ppm)
     rgb = [pixels[i:i + 3] for i in range(0, len(pixels), 3)]
     palette = sorted(set(rgb))
     if len(palette) <= 256:

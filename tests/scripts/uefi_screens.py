@@ -65,28 +65,11 @@ def record(name, status, why=""):
           flush=True)
 
 
-def read_ppm(path):
-    """(width, height, RGB bytes) of a binary PPM."""
-    with open(path, "rb") as f:
-        data = f.read()
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    w, h = int(fields[1]), int(fields[2])
-    return w, h, data[pos + 1:pos + 1 + 3 * w * h]
-
-
 class Screen:
     """A screendump's text area: cell (row, col)'s 8 x 16 pixels."""
 
     def __init__(self, ppm):
-        self.w, self.h, self.rgb = read_ppm(ppm)
+        self.w, self.h, self.rgb = vgascreen.read_ppm(ppm)
         if self.w < W * FW or self.h < H * FH:
             raise ValueError(f"a {self.w} x {self.h} screen is smaller "
                              "than the text")
