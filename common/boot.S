@@ -43,12 +43,13 @@ mb2_header:
 	.long 0                          /* architecture: i386 protected mode */
 	.long mb2_header_end - mb2_header
 	.long -(MB2_HEADER_MAGIC + 0 + (mb2_header_end - mb2_header))
-	/* Framebuffer tag (type 5): the screen the kernel would like if there
-	 * is no text mode (UEFI has none), 640 x 480 pixels of 32 bits, just
-	 * room for the 80 x 25 cells of 8 x 16 pixels.  Flag 1: optional, a
-	 * loader that cannot do it boots us anyway.  Under BIOS grub.cfg asks
-	 * GRUB for text mode first (gfxpayload=text), so the kernel gets the
-	 * VGA text screen there and a framebuffer only where text is gone. */
+	/* Framebuffer tag (type 5): asks for a graphics mode of 640 x 480
+	 * pixels of 32 bits, just room for the 80 x 25 cells of 8 x 16
+	 * pixels.  GRUB sets such a mode whenever it can, so under BIOS
+	 * grub.cfg asks it for text mode again (gfxpayload=text): the kernel
+	 * gets the VGA text screen there, and the framebuffer under UEFI,
+	 * which has no text mode.  Flag 1: optional, a loader that cannot set
+	 * a mode boots the kernel anyway. */
 	.balign 8
 	.short 5
 	.short 1

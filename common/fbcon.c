@@ -19,35 +19,55 @@ static const uint8_t vga_rgb[16][3] = {
 	{0xff, 0xff, 0xff},
 };
 
-
 /* Page directories for a framebuffer above the 4 GiB boot.S maps: two,
- * so that one of up to 1 GiB may cross a 1 GiB boundary. */
+ * so that one of up to 1 GiB may cross a 1 GiB boundary; each is handed
+ * out once, to the first GiB that needs it. */
 static uint64_t high_pd[2][512] __attribute__((aligned(4096)));
+static unsigned high_pds_used;
 extern uint64_t boot_pdpt[512]; /* boot.S: PML4 entry 0, 0 - 512 GiB */
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITABLE (1ull << 1)
+#define PTE_WRITE_THROUGH (1ull << 3)
+#define PTE_NO_CACHE (1ull << 4)
 #define PTE_HUGE (1ull << 7)
+#define PTE_ADDR 0x000ffffffffff000ull
 #define GIB (1ull << 30)
 #define MIB2 (2ull << 20)
 
-/* Identity-maps [start, end) with 2 MiB pages; false if it cannot. */
+/* The page directory for GiB g: the one there, or a new one; NULL when
+ * a 1 GiB page is there, or both directories are taken. */
+static uint64_t *high_pd_for(unsigned g)
+{
+	if (boot_pdpt[g] & PTE_PRESENT) {
+		if (boot_pdpt[g] & PTE_HUGE)
+			return NULL;
+		return (uint64_t *)(uintptr_t)(boot_pdpt[g] & PTE_ADDR);
+	}
+	if (high_pds_used == 2)
+		return NULL;
+	uint64_t *pd = high_pd[high_pds_used++];
+	boot_pdpt[g] = (uint64_t)(uintptr_t)pd | PTE_PRESENT | PTE_WRITABLE;
+	return pd;
+}
+
+/* Identity-maps [start, end) with 2 MiB pages, uncached (a device's
+ * memory that the firmware's MTRRs may not cover up there); false if it
+ * cannot. */
 static bool map_high(uint64_t start, uint64_t end)
 {
 	if (end > 512 * GIB || end - start > GIB)
 		return false;
 	for (uint64_t a = start & ~(MIB2 - 1); a < end; a += MIB2) {
-		unsigned g = (unsigned)(a / GIB);
-		if (!(boot_pdpt[g] & PTE_PRESENT)) {
-			uint64_t *pd = high_pd[g == start / GIB ? 0 : 1];
-			boot_pdpt[g] = (uint64_t)(uintptr_t)pd | PTE_PRESENT |
-				       PTE_WRITABLE;
-		}
-		uint64_t *pd = (uint64_t *)(uintptr_t)(boot_pdpt[g] & ~0xfffull);
-		pd[(a / MIB2) % 512] = a | PTE_PRESENT | PTE_WRITABLE | PTE_HUGE;
+		uint64_t *pd = high_pd_for((unsigned)(a / GIB));
+		if (pd == NULL)
+			return false;
+		pd[(a / MIB2) % 512] = a | PTE_PRESENT | PTE_WRITABLE |
+				       PTE_HUGE | PTE_WRITE_THROUGH |
+				       PTE_NO_CACHE;
 	}
-	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax",
-			 "memory");
+	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::
+				 : "rax", "memory");
 	return true;
 }
 
@@ -65,11 +85,15 @@ const char *fbcon_init(struct fbcon *fc, const struct mb2_framebuffer *f)
 		return "not direct RGB";
 	if (f->bpp != 32)
 		return "not 32 bits a pixel";
-	if (f->red_size > 8 || f->green_size > 8 || f->blue_size > 8)
-		return "more than 8 bits a colour";
-	if (f->width < FBCON_TEXT_WIDTH || f->height < FBCON_TEXT_HEIGHT ||
-	    f->pitch < f->width * 4)
+	if (f->red_size > 8 || f->green_size > 8 || f->blue_size > 8 ||
+	    f->red_pos + f->red_size > 32 ||
+	    f->green_pos + f->green_size > 32 ||
+	    f->blue_pos + f->blue_size > 32)
+		return "colour fields that do not fit 8 bits in 32";
+	if (f->width < FBCON_TEXT_WIDTH || f->height < FBCON_TEXT_HEIGHT)
 		return "smaller than 640 x 400";
+	if (f->pitch < (uint64_t)f->width * 4 || f->pitch % 4 != 0)
+		return "a pitch that is not whole rows of pixels";
 	uint64_t end = f->addr + (uint64_t)f->pitch * f->height;
 	if (end > 4 * GIB && !map_high(f->addr, end))
 		return "above 512 GiB, or larger than 1 GiB";
@@ -77,15 +101,15 @@ const char *fbcon_init(struct fbcon *fc, const struct mb2_framebuffer *f)
 	uint32_t x0 = (f->width - FBCON_TEXT_WIDTH) / 2;
 	uint32_t y0 = (f->height - FBCON_TEXT_HEIGHT) / 2;
 	fc->text = (volatile uint8_t *)(uintptr_t)f->addr +
-		  (uint64_t)y0 * f->pitch + x0 * 4;
+		   (uint64_t)y0 * f->pitch + x0 * 4;
 	fc->pitch = f->pitch;
 	for (int c = 0; c < 16; c++)
 		fc->palette[c] = pack(f, vga_rgb[c]);
 	/* The border: black, once (GRUB may have left its own text). */
 	volatile uint8_t *first = (volatile uint8_t *)(uintptr_t)f->addr;
 	for (uint32_t y = 0; y < f->height; y++) {
-		volatile uint32_t *row = (volatile uint32_t *)(first +
-							      (uint64_t)y * f->pitch);
+		volatile uint32_t *row =
+			(volatile uint32_t *)(first + (uint64_t)y * f->pitch);
 		for (uint32_t x = 0; x < f->width; x++)
 			row[x] = fc->palette[VGA_BLACK];
 	}
@@ -101,19 +125,20 @@ uint32_t fbcon_pixel(const struct fbcon *fc, int color)
 	return fc->palette[color & 15];
 }
 
-static volatile uint32_t *pixel_row(const struct fbcon *fc, int row,
-				     int col, int y)
+static volatile uint32_t *pixel_row(const struct fbcon *fc, int row, int col,
+				    int y)
 {
 	return (volatile uint32_t *)(fc->text +
-				     (size_t)(row * FONT_HEIGHT + y) * fc->pitch) +
+				     (size_t)(row * FONT_HEIGHT + y) *
+					     fc->pitch) +
 	       col * FONT_WIDTH;
 }
 
 /* Pixel (x, y) of a cell as the screen shows it: the glyph's bit in the
  * foreground or the background colour; under the cursor, the last two
  * pixel rows all foreground (the underline). */
-static uint32_t cell_pixel(const struct fbcon *fc, uint16_t cell, int x,
-			   int y, bool cursor)
+static uint32_t cell_pixel(const struct fbcon *fc, uint16_t cell, int x, int y,
+			   bool cursor)
 {
 	uint8_t bits = font_8x16[cell & 0xff][y];
 	if (cursor && y >= FONT_HEIGHT - CURSOR_ROWS)
@@ -131,16 +156,16 @@ static void draw_cell(struct fbcon *fc, int row, int col, uint16_t cell,
 	}
 }
 
-/* Moves the text area's pixels up n text rows, 8 bytes at a time; the
+/* Moves the text area's pixels up n text rows, a pixel at a time; the
  * bottom n rows are left as they were (their cells no longer valid). */
 static void move_pixels_up(struct fbcon *fc, int n)
 {
 	for (int y = 0; y < (VGA_HEIGHT - n) * FONT_HEIGHT; y++) {
-		volatile uint64_t *dst = (volatile uint64_t *)(fc->text +
-							       (size_t)y * fc->pitch);
-		volatile uint64_t *src = (volatile uint64_t *)(
-			fc->text + (size_t)(y + n * FONT_HEIGHT) * fc->pitch);
-		for (int x = 0; x < FBCON_TEXT_WIDTH / 2; x++)
+		volatile uint32_t *dst =
+			pixel_row(fc, 0, 0, 0) + (size_t)y * fc->pitch / 4;
+		volatile uint32_t *src =
+			dst + (size_t)n * FONT_HEIGHT * fc->pitch / 4;
+		for (int x = 0; x < FBCON_TEXT_WIDTH; x++)
 			dst[x] = src[x];
 	}
 }
@@ -175,7 +200,8 @@ void fbcon_sync(struct fbcon *fc, const volatile uint16_t *cells,
 			uint16_t cell = cells[r * VGA_WIDTH + c];
 			bool was = r == fc->cursor_row && c == fc->cursor_col;
 			bool is = r == cursor_row && c == cursor_col;
-			if (fc->valid[r] && fc->drawn[r][c] == cell && was == is)
+			if (fc->valid[r] && fc->drawn[r][c] == cell &&
+			    was == is)
 				continue;
 			draw_cell(fc, r, c, cell, is);
 			fc->drawn[r][c] = cell;

@@ -16,20 +16,23 @@
  *
  *   framebuffer (640 x 480 here)
  *   +--------------------------------------------+
- *   |                 top border                 |  origin_y = 40
+ *   |   border: (480 - 400) / 2 = 40 rows above  |
  *   |  +--------------------------------------+  |
- *   |  | cell (0,0)  cell (0,1)  ...          |  |  each cell 8 x 16:
- *   |  |   ........                           |  |   glyph row r of 'A':
- *   |  |   ...##...  <- glyph row 3 = 0x18    |  |   bit 7 = leftmost
- *   |  |   ..#..#..                           |  |
+ *   |  | cell (0,0)  cell (0,1)  ...          |  |  each cell 8 x 16;
+ *   |  |   ........   row 0                   |  |  glyph rows of 'A',
+ *   |  |   ........   row 1                   |  |  bit 7 leftmost:
+ *   |  |   ...#....   row 2 = 0x10            |  |
+ *   |  |   ..###...   row 3 = 0x38            |  |
+ *   |  |   .##.##..   row 4 = 0x6c            |  |
  *   |  |   ...                                |  |
  *   |  +--------------------------------------+  |  80 x 25 cells =
  *   |                                            |  640 x 400 pixels
  *   +--------------------------------------------+
  *
- * The cells are centred on a larger screen.  The cursor is the VGA's: a
- * line under its cell, the bottom two pixel rows in the foreground colour.
- *
+ * The cells are centred on a larger screen.  The cursor is a line under
+ * its cell, as on the VGA: the cell's last two pixel rows in its
+ * foreground colour.
+
  * Cost: fbcon_sync compares the cells with the copy of what it drew last
  * (4000 bytes) and draws only the cells that changed, 128 pixels each; a
  * scroll moves the pixels up one text row instead (one copy of the text
@@ -47,7 +50,7 @@
 #include "multiboot2.h"
 #include "vga.h"
 
-#define FBCON_TEXT_WIDTH (VGA_WIDTH * FONT_WIDTH)	  /* 640 pixels */
+#define FBCON_TEXT_WIDTH (VGA_WIDTH * FONT_WIDTH)    /* 640 pixels */
 #define FBCON_TEXT_HEIGHT (VGA_HEIGHT * FONT_HEIGHT) /* 400 pixels */
 
 /*
@@ -55,8 +58,10 @@
  * another on memory of its own).  Invariant, between calls: for every row
  * r with valid[r], the text area's pixels of row r are the cells
  * drawn[r][*] drawn with font.h, the cell (cursor_row, cursor_col) with
- * its underline; pending_scroll rows of scrolling are owed (the pixels
- * have not moved yet; drawn and valid have).  text == NULL: not in use.
+ * its underline, except that while pending_scroll > 0 they are the
+ * pixels of row r + pending_scroll (the scrolls are owed: drawn, valid
+ * and the cursor have moved, the pixels not yet; fbcon_sync moves them
+ * first).  text == NULL: not in use.
  */
 struct fbcon {
 	volatile uint8_t *text; /* the top left pixel of cell (0, 0) */
@@ -70,10 +75,13 @@ struct fbcon {
 
 /*
  * Takes the framebuffer for the console, or says why not: returns NULL
- * when it can draw on it, else the reason, for a message ("not direct RGB",
- * "not 32 bits a pixel", "smaller than 640 x 400", "above 512 GiB").
- * A framebuffer above the 4 GiB boot.S maps is mapped here (identity,
- * 2 MiB pages, uncached).  Nothing is drawn until fbcon_sync.
+ * when it can draw on it, else the reason, for a message ("not direct
+ * RGB", "not 32 bits a pixel", "colour fields that do not fit 8 bits in
+ * 32", "smaller than 640 x 400", "a pitch that is not whole rows of
+ * pixels", "above 512 GiB, or larger than 1 GiB").  A framebuffer above
+ * the 4 GiB boot.S maps is mapped here (identity, 2 MiB pages, uncached:
+ * the firmware's memory types may not cover it there).  It paints the
+ * whole framebuffer black; the text is drawn by fbcon_sync.
  */
 const char *fbcon_init(struct fbcon *fc, const struct mb2_framebuffer *fb);
 

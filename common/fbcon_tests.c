@@ -17,8 +17,9 @@
 
 KTEST(screen_shows_its_cells)
 {
-	kprintf("%s\n", vga_on_framebuffer() ? "framebuffer: every pixel checked"
-					     : "VGA text: the card draws it");
+	kprintf("%s\n", vga_on_framebuffer()
+				? "framebuffer: every pixel checked"
+				: "VGA text: the card draws it");
 	vga_check();
 }
 
@@ -32,7 +33,8 @@ KTEST(screen_shows_its_cells)
  */
 KTEST(screen_above_4_gib_is_mapped)
 {
-	const uint64_t size = (uint64_t)FBCON_TEXT_WIDTH * 4 * FBCON_TEXT_HEIGHT;
+	const uint64_t size =
+		(uint64_t)FBCON_TEXT_WIDTH * 4 * FBCON_TEXT_HEIGHT;
 	const struct mb2_info *mb2 = &ktest_boot_info()->mb2;
 	uint64_t top = 0;
 	struct mb2_mmap_entry e;
@@ -53,13 +55,17 @@ KTEST(screen_above_4_gib_is_mapped)
 		.height = FBCON_TEXT_HEIGHT,
 		.bpp = 32,
 		.type = MB2_FB_RGB,
-		.red_pos = 16, .red_size = 8,
-		.green_pos = 8, .green_size = 8,
-		.blue_pos = 0, .blue_size = 8,
+		.red_pos = 16,
+		.red_size = 8,
+		.green_pos = 8,
+		.green_size = 8,
+		.blue_pos = 0,
+		.blue_size = 8,
 	};
 	KT_ASSERT(fbcon_init(&fc, &f) == NULL);
 	for (int i = 0; i < VGA_HEIGHT * VGA_WIDTH; i++)
-		cells[i] = (uint16_t)(('a' + i % 26) | (VGA_LIGHT_CYAN + i % 2) << 8);
+		cells[i] = (uint16_t)(('a' + i % 26) | (VGA_LIGHT_CYAN + i % 2)
+							       << 8);
 	fbcon_sync(&fc, cells, 7, 7);
 	fbcon_check(&fc, cells); /* read back through the new mapping */
 	kprintf("0x%lx: mapped, drawn, read back\n", f.addr);

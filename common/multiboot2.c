@@ -24,8 +24,8 @@
 #define MB2_MMAP_HEADER_SIZE 16 /* tag header, entry_size, entry_version */
 #define MB2_MMAP_ENTRY_MIN 24	/* base, length, type, reserved */
 #define MB2_ALIGN 8
-#define MB2_FB_COMMON_SIZE 32	/* up to and with the u16 reserved */
-#define MB2_FB_RGB_SIZE 38	/* and six u8 of colour fields */
+#define MB2_FB_COMMON_SIZE 32 /* up to and with the u16 reserved */
+#define MB2_FB_RGB_SIZE 38    /* and six u8 of colour fields */
 
 static uint32_t load_u32(const uint8_t *p)
 {

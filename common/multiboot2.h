@@ -148,7 +148,7 @@ enum {
  * colour fields are zero unless type is MB2_FB_RGB.
  */
 struct mb2_framebuffer {
-	uint64_t addr; /* physical */
+	uint64_t addr;	/* physical */
 	uint32_t pitch; /* bytes from one row to the next */
 	uint32_t width, height;
 	uint8_t bpp, type;

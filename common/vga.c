@@ -154,7 +154,8 @@ void vga_recolor(int row, int col, int width, const enum vga_color *colors)
 	scrollback_show_live(&vga.history);
 	for (int i = 0; i < width && col + i < VGA_WIDTH; i++) {
 		volatile uint16_t *c = &vga.cells[row * VGA_WIDTH + col + i];
-		*c = cell((char)(*c & 0xff), (uint8_t)(VGA_BLACK << 4 | colors[i]));
+		*c = cell((char)(*c & 0xff),
+			  (uint8_t)(VGA_BLACK << 4 | colors[i]));
 	}
 	present();
 }

@@ -42,24 +42,33 @@ FONT = os.environ.get("CONSOLE_FONT",
 HEIGHT = 16
 
 LICENCE = """\
- * The glyphs: u_vga16.bdf, Copyright (C) 2000, 2001 by Dmitry
- * Bolkhovityanov, as shipped in Debian's console-setup-linux package
- * (Uni2-VGA16.psf.gz).  Its licence:
+ * The glyphs: u_vga16.bdf, as shipped in Debian's console-setup-linux
+ * package (Uni2-VGA16.psf.gz).  Its notice, from that package's
+ * copyright.fonts:
  *
- *   Permission is hereby granted, free of charge, to any person obtaining
- *   a copy of this software and associated documentation files (the
- *   "Software"), to deal in the Software without restriction, including
- *   without limitation the rights to use, copy, modify, merge, publish,
- *   distribute, sublicense, and/or sell copies of the Software, and to
- *   permit persons to whom the Software is furnished to do so, subject to
- *   the following conditions: The above copyright notice and this
- *   permission notice shall be included in all copies or substantial
- *   portions of the Software.  THE SOFTWARE IS PROVIDED "AS IS", WITHOUT
- *   WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.  Except as contained in this
- *   notice, the name of Dmitry Bolkhovityanov shall not be used in
- *   advertising or otherwise to promote the sale, use or other dealings
- *   in this Software without prior written authorization from Dmitry
- *   Bolkhovityanov."""
+ * Copyright © 2000, 2001 by Dmitry Bolkhovityanov.  All Rights Reserved.
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal
+ * in the Software without restriction, including without limitation the rights
+ * to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ * copies of the Software, and to permit persons to whom the Software is fur-
+ * nished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in
+ * all copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FIT-
+ * NESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.  IN NO EVENT SHALL THE
+ * XFREE86 PROJECT BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
+ * IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CON-
+ * NECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ *
+ * Except as contained in this notice, the name of Dmitry Bolkhovityanov
+ * shall not be used in advertising or otherwise to promote the sale, use
+ * or other dealings in this Software without prior written authorization
+ * from the Dmitry Bolkhovityanov."""
 
 # Code page 437's pictures for the control bytes 0x00-0x1f.
 CP437_LOW = "\0☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼"
@@ -102,12 +111,14 @@ def read_psf1(path):
                          "Unicode table")
     glyphs = [data[4 + i * size:4 + (i + 1) * size] for i in range(count)]
     table = data[4 + count * size:]
-    by_char, g = {}, 0
+    by_char, g, sequence = {}, 0, False
     for i in range(0, len(table) - 1, 2):
         u = table[i] | table[i + 1] << 8
-        if u == 0xffff:
-            g += 1
-        elif u != 0xfffe and g < count:
+        if u == 0xffff:  # the end of this glyph's entry
+            g, sequence = g + 1, False
+        elif u == 0xfffe:  # what follows are sequences (a letter and its
+            sequence = True  # combining marks): not single characters
+        elif not sequence and g < count:
             by_char.setdefault(u, glyphs[g])
     return by_char
 

@@ -73,6 +73,11 @@ def uefi_args():
     fw = uefi_firmware()
     if fw is None:
         raise SystemExit(UEFI_MISSING)
+    if not os.path.exists(os.path.join(ROOT, "build/grub-template/tree/efi.img")):
+        raise SystemExit("the ISOs have no UEFI boot image, so OVMF would "
+                         "find nothing to boot: scripts/install-deps installs "
+                         "grub-efi-amd64-bin (GRUB for UEFI), and the next "
+                         "make writes ISOs with it")
     if fw.endswith("code.fd"):  # a code-only image: read-only flash
         return ["-drive", f"if=pflash,format=raw,readonly=on,file={fw}",
                 "-net", "none"]

@@ -265,45 +265,63 @@ endef
 # grub-mkrescue builds GRUB's boot images anew every time (about two
 # seconds of the student's edit-and-run loop).  So it runs once, for a
 # template holding only GRUB and grub.cfg, shared by every stage, whose
-# files are taken out into build/grub-template/tree; each kernel's ISO is
-# that tree plus the kernel file, written by xorriso (which grub-mkrescue
-# itself calls) with the boot records grub-mkrescue asks for, in a tenth
-# of the time.  (xorriso can also replay a template's boot records as
-# they are, but not once the UEFI boot image's partition has to move.)
-# Several builds may make the tree at once: each writes its own and
-# renames it; the first rename wins.
+# files are taken out into a folder, build/grub-template/tree; each
+# kernel's ISO is that folder plus the kernel file, written by xorriso
+# (which grub-mkrescue itself calls) with the boot records grub-mkrescue
+# asks for, in a tenth of the time.  (xorriso can also replay a
+# template's boot records as they are, but not once the UEFI boot image's
+# partition has to move.)  The MBR's boot code is the template's first
+# sector (.mbr), so no GRUB folder need be found again.
+#
+# Several builds may make the template at once (make test builds two
+# stages at a time), and one may be writing an ISO from the folder while
+# another replaces it.  So each build writes a folder of its own,
+# tree.<pid>, and then points the symbolic link `tree` at it, atomically
+# (a rename, by Python's os.replace: mv cannot rename onto a link to a
+# folder everywhere); a folder is never changed once `tree` may lead to it.  (The
+# folders a link no longer leads to stay until `make clean`.)
 GRUB_TEMPLATE := build/grub-template/tree/.made
 # Only the GRUB modules grub.cfg uses (the CD's own iso9660, normal for
 # the menu file, test for its `if`, multiboot2 for the kernel, all_video
 # for a UEFI framebuffer), no fonts, locales or themes: 4.6 MB (0.8 MB
 # for BIOS alone) instead of 20.  With both platforms grub-mkrescue takes
-# each from its default folder; with one, from -d.
+# each from its default folder; with one, from -d.  Made again when
+# GRUB's UEFI files are installed.
 GRUB_TEMPLATE_CONTENTS := --install-modules="multiboot2 normal iso9660 test all_video" \
 	--fonts= --locales= --themes=
 GRUB_PLATFORMS := $(if $(GRUB_EFI_DIR),,$(if $(GRUB_DIR),-d $(GRUB_DIR)))
-$(GRUB_TEMPLATE): grub/grub.cfg
+$(GRUB_TEMPLATE): grub/grub.cfg $(wildcard $(GRUB_EFI_DIR)/modinfo.sh)
 	@echo "  GRUB    $(dir $@)"
-	@t=$(dir $(@D))work.$$$$; rm -rf $$t && mkdir -p $$t/in/boot/grub && \
-	cp grub/grub.cfg $$t/in/boot/grub/ && \
+	@d=$(dir $(@D)); t=tree.$$$$; w=$$d/work.$$$$; \
+	rm -rf $$w $$d/$$t && mkdir -p $$w/in/boot/grub && \
+	cp grub/grub.cfg $$w/in/boot/grub/ && \
 	$(or $(MKRESCUE),$(call grub_missing,grub-mkrescue)) $(GRUB_PLATFORMS) \
-		$(GRUB_TEMPLATE_CONTENTS) -o $$t/template.iso $$t/in >$$t/log 2>&1 && \
-	xorriso -osirrox on -indev $$t/template.iso -extract / $$t/tree >>$$t/log 2>&1 \
-		|| { cat $$t/log; rm -rf $$t; exit 1; }; \
-	chmod -R u+w $$t/tree && rm -f $$t/tree/boot.catalog && touch $$t/tree/.made && \
-	rm -rf $(@D) && { mv -T $$t/tree $(@D) 2>/dev/null || [ -f $@ ]; }; rm -rf $$t
+		$(GRUB_TEMPLATE_CONTENTS) -o $$w/template.iso $$w/in >$$w/log 2>&1 && \
+	mkdir -p $$d/$$t && \
+	xorriso -osirrox on -indev $$w/template.iso -extract / $$d/$$t >>$$w/log 2>&1 \
+		|| { cat $$w/log; rm -rf $$w $$d/$$t; exit 1; }; \
+	chmod -R u+w $$d/$$t && rm -f $$d/$$t/boot.catalog && \
+	dd if=$$w/template.iso of=$$d/$$t/.mbr bs=512 count=1 2>/dev/null && \
+	touch $$d/$$t/.made && rm -rf $$w && \
+	{ [ -L $(@D) ] || rm -rf $(@D); } && ln -sfn $$t $$d/link.$$$$ && \
+	python3 -c 'import os, sys; os.replace(*sys.argv[1:])' $$d/link.$$$$ $(@D)
 
-# make_iso ELF: the template's tree with ELF added as /boot/kernel.elf,
+# make_iso ELF: the template's folder (where the link `tree` leads when
+# xorriso starts) with ELF added as /boot/kernel.elf,
 # into $@: BIOS boots the El Torito image (GRUB's i386-pc core), UEFI the
-# FAT image efi.img (GRUB's x86_64-efi), when the tree has one.  The
-# MBR and partition tables let the same file boot from a USB stick.
-GRUB_EFI_BOOT = $(if $(wildcard $(dir $(GRUB_TEMPLATE))efi.img), \
+# FAT image efi.img (GRUB's x86_64-efi), when the tree has one.  The MBR
+# and partition tables let the same file boot from a USB stick.  (-m:
+# the template's own files .made and .mbr stay out of the ISO.)
+GRUB_TREE = $(dir $(GRUB_TEMPLATE))
+GRUB_EFI_BOOT = $(if $(wildcard $(GRUB_TREE)efi.img), \
 	--efi-boot efi.img -efi-boot-part --efi-boot-image)
 define make_iso
-rm -f $@ && xorriso -as mkisofs -graft-points \
+rm -f $@ && tree=$$(cd $(GRUB_TREE) && pwd -P) && \
+xorriso -as mkisofs -graft-points -m .made -m .mbr \
 	-b boot/grub/i386-pc/eltorito.img -no-emul-boot -boot-load-size 4 \
-	-boot-info-table --grub2-boot-info --grub2-mbr $(or $(GRUB_DIR),$(call grub_missing,grub-mkrescue))/boot_hybrid.img \
+	-boot-info-table --grub2-boot-info --grub2-mbr $$tree/.mbr \
 	-apm-block-size 2048 $(GRUB_EFI_BOOT) --protective-msdos-label \
-	-o $@ -r $(dir $(GRUB_TEMPLATE)) /boot/kernel.elf=$(1) >$@.log 2>&1 \
+	-o $@ -r $$tree /boot/kernel.elf=$(1) >$@.log 2>&1 \
 	|| { cat $@.log; exit 1; }; rm -f $@.log
 endef
 

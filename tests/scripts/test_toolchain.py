@@ -58,7 +58,8 @@ COPIED = ["Makefile", "common", "stages", "scripts", "tests", "grub", "exercises
 POSIX_TOOLS = ["sh", "make", "cat", "sed", "awk", "tr", "grep", "sort", "uniq",
                "mkdir", "rm", "mv", "cp", "ln", "cmp", "touch", "dirname",
                "basename", "env", "head", "tail", "wc", "expr", "chmod", "cut",
-               "ls", "true", "false", "printf", "echo", "test", "[", "cksum"]
+               "ls", "true", "false", "printf", "echo", "test", "[", "cksum",
+               "dd", "pwd"]
 
 STUB = """#!/bin/sh
 # a stand-in: log the call, write what -o and -MF name

@@ -19,7 +19,10 @@ same demo booted on SeaBIOS now, drawn here with the
 kernel's own font (scripts/consolefont.py) and the VGA palette, at the
 offset fbcon.c centres the text at.  Every pixel of the text area must
 match, except the last two pixel rows of the cell under the cursor (VGA
-text memory does not hold the cursor; fbcon draws it there).  On a
+text memory does not hold the cursor; fbcon draws it there, and where
+that is follows from the serial output, screen_from_serial).  So the
+check is of cells, characters and colours, each cell's pixels against
+the font the kernel draws with, not of the VGA card's own glyphs.  On a
 mismatch the report names the first cells that differ and reads the
 screen's text back (each cell's glyph looked up in the font), so that
 the message says what the screen showed.  Stage 2's demo prints the
@@ -120,21 +123,6 @@ def compare(glyphs, cells, screen, cursor):
     return bad
 
 
-def cursor_of(glyphs, cells, screen):
-    """Where fbcon drew the cursor: the cell whose bottom two pixel rows
-    are all its foreground colour where the glyph would leave gaps."""
-    for row in range(H):
-        for col in range(W):
-            ch, attr = cells[row][col]
-            fg = PALETTE[attr & 15]
-            if all(screen.pixel(row, col, x, y) == fg
-                   for y in range(FH - CURSOR_ROWS, FH) for x in range(FW)) \
-                    and any(glyphs[ch][y] != 0xff
-                            for y in range(FH - CURSOR_ROWS, FH)):
-                return row, col
-    return None
-
-
 SCREEN_LINE = "screen: a "
 
 # Demos whose screen on UEFI differs from the BIOS one, and why: only
@@ -161,12 +149,16 @@ def with_screen_line(cells, serial):
     return [cells[0], row] + cells[1:-1]
 
 
-def screen_from_serial(serial):
+def screen_from_serial(serial, until):
     """The 25 rows of text the console shows after printing the serial
-    output from the kernel's title on, laid out as vga.c lays it out:
-    a wrap at 80 columns that waits for the next character, \t to the
-    next multiple of 8, \b one back, \r to the row's start."""
+    output from the kernel's title on, and where its cursor is, laid out
+    as vga.c lays it out: a wrap at 80 columns that waits for the next
+    character, \t to the next multiple of 8, \b one back, \r to the
+    row's start; the rows from the top while they fit, the last 25 once
+    the screen has scrolled."""
     text = serial[serial.rfind("== Stage"):]
+    if text.endswith(until):
+        text += "\n"  # read before its newline came; the screen has it
     rows, row, col = [], [" "] * W, 0
     for ch in text:
         if ch == "\n":
@@ -184,8 +176,9 @@ def screen_from_serial(serial):
                 row[col] = c
                 col += 1
     rows.append(row)
-    rows = [""] * H + ["".join(r) for r in rows]
-    return rows[-H:], (H - 1, min(col, W - 1))
+    rows = ["".join(r) for r in rows[-H:]]
+    cursor = (len(rows) - 1, min(col, W - 1))
+    return rows + [" " * W] * (H - len(rows)), cursor
 
 
 def bios_cells(scene):
@@ -201,9 +194,7 @@ def bios_cells(scene):
 def check_text(scene, glyphs, screen, serial):
     """A screen that differs from the BIOS one on purpose: its text must
     be the last 25 rows of what the kernel printed on serial."""
-    if serial.endswith(scene.until):
-        serial += "\n"  # read before its newline came; the screen has it
-    want, cursor = screen_from_serial(serial)
+    want, cursor = screen_from_serial(serial, scene.until)
     for row in range(H):
         got = "".join(" " if (row, c) == cursor and
                       read_cell(glyphs, screen, row, c) == "?"
@@ -239,11 +230,12 @@ def check_scene(scene, glyphs, png_dir):
             return record(scene.name, "failed", str(e))
     if cells is None:
         return check_text(scene, glyphs, screen, serial)
-    bad = compare(glyphs, cells, screen, cursor_of(glyphs, cells, screen))
+    bad = compare(glyphs, cells, screen,
+                  screen_from_serial(serial, scene.until)[1])
     if not bad:
         return record(scene.name, "ok",
-                      f"{screen.w} x {screen.h}, the BIOS screen's "
-                      f"{W * H} cells")
+                      f"{screen.w} x {screen.h}: the BIOS screen's {W * H} "
+                      "cells, each one's pixels as the font draws it")
     row = bad[0][0]
     got = "".join(read_cell(glyphs, screen, row, c) for c in range(W))
     want = "".join(vgascreen.GLYPHS[ch] for ch, _ in cells[row])
@@ -268,7 +260,11 @@ def main():
     elif not os.path.exists(os.path.join(ROOT, "build/grub-template/tree/efi.img")):
         missing = ("the ISOs have no UEFI boot image: scripts/install-deps "
                    "installs grub-efi-amd64-bin")
-    glyphs, _ = consolefont.load()
+    if not missing and not os.path.exists(consolefont.FONT):
+        missing = (f"no console font at {consolefont.FONT}, so the kernels "
+                   "draw blank glyphs: scripts/install-deps installs "
+                   "console-setup-linux")
+    glyphs = None if missing else consolefont.load()[0]
     for scene in scenes:
         if missing:
             record(scene.name, "skipped", missing)
