@@ -30,9 +30,7 @@ static void attach_screen(const struct mb2_info *mb2)
 	const struct mb2_framebuffer *f = &mb2->framebuffer;
 	const char *why = vga_attach(mb2);
 	if (why != NULL)
-		kprintf("screen: a framebuffer this console cannot draw on "
-			"(%s): serial only\n",
-			why);
+		kprintf("screen: none to draw on (%s); serial only\n", why);
 	else if (vga_on_framebuffer())
 		kprintf("screen: a %u x %u framebuffer at 0x%lx, the text "
 			"drawn with an 8x16 font\n",

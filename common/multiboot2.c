@@ -184,6 +184,10 @@ enum mb2_error mb2_parse(const void *buf, size_t avail, struct mb2_info *out)
 			info.has_framebuffer = true;
 			err = parse_framebuffer(tag, size, &info.framebuffer);
 			break;
+		case MB2_TAG_EFI32:
+		case MB2_TAG_EFI64:
+			info.booted_on_uefi = true;
+			break;
 		default:
 			break; /* unknown tags are skipped */
 		}

@@ -72,6 +72,8 @@ enum {
 	MB2_TAG_BOOTLOADER_NAME = 2,
 	MB2_TAG_MMAP = 6,
 	MB2_TAG_FRAMEBUFFER = 8,
+	MB2_TAG_EFI32 = 11, /* the UEFI system table's address: given by a */
+	MB2_TAG_EFI64 = 12, /* loader that booted on UEFI, so it says that */
 };
 
 /*
@@ -175,6 +177,7 @@ struct mb2_info {
 	size_t mmap_entry_size;
 	size_t mmap_count;
 	bool has_framebuffer; /* the tag was there; then framebuffer holds it */
+	bool booted_on_uefi;  /* an EFI system table tag was there */
 	struct mb2_framebuffer framebuffer;
 };
 
@@ -194,6 +197,8 @@ struct mb2_info {
  *   - a second command line, boot loader name, memory map or framebuffer
  *     tag is refused
  *     (MB2_ERR_DUPLICATE_TAG) rather than guessing which one is meant;
+ *   - an EFI system table tag (type 11 or 12) is read only for being
+ *     there: it says the firmware is UEFI, which has no VGA text mode;
  *   - a framebuffer tag of any type is accepted once its fields fit; which
  *     kinds of screen to draw on is the console's decision, not the
  *     parser's;

@@ -188,6 +188,8 @@ static void move_cells(volatile uint16_t *to)
 const char *vga_attach(const struct mb2_info *mb2)
 {
 	const struct mb2_framebuffer *f = &mb2->framebuffer;
+	if (!mb2->has_framebuffer && mb2->booted_on_uefi)
+		return "UEFI gave no framebuffer";
 	if (!mb2->has_framebuffer || f->type == MB2_FB_EGA_TEXT) {
 		/* BIOS: text mode (a loader that says nothing leaves it so) */
 		move_cells(VGA_TEXT_MEMORY);

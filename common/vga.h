@@ -50,7 +50,8 @@ enum vga_color {
 
 void vga_init(void);
 /* Shows the cells on the screen the boot information names: VGA text
- * memory when it says EGA text or nothing (BIOS), else its framebuffer.
+ * memory when it says EGA text, or nothing on a BIOS; else its
+ * framebuffer (on UEFI without one, nowhere: there is no text mode).
  * Returns NULL, or why the framebuffer cannot be drawn on (fbcon_init);
  * the cells then stay in memory, unseen, and serial carries the text. */
 const char *vga_attach(const struct mb2_info *mb2);

@@ -463,6 +463,25 @@ TEST(refuses_framebuffer_tag_too_small)
 	}
 }
 
+TEST(efi_system_table_tag_says_uefi)
+{
+	for (uint32_t type = MB2_TAG_EFI32; type <= MB2_TAG_EFI64; type++) {
+		struct mb_builder b;
+		mb_begin(&b);
+		uint64_t table = 0x7f9ee018;
+		mb_tag(&b, type, &table, type == MB2_TAG_EFI64 ? 8 : 4);
+		mb_end(&b);
+		struct mb2_info info;
+		CHECK_EQ(mb2_parse(mb_bytes(&b), b.len, &info), MB2_OK);
+		CHECK(info.booted_on_uefi);
+	}
+	struct mb_builder b;
+	build_valid(&b); /* a BIOS boot's tags: no EFI table */
+	struct mb2_info info;
+	CHECK_EQ(mb2_parse(mb_bytes(&b), b.len, &info), MB2_OK);
+	CHECK(!info.booted_on_uefi);
+}
+
 TEST(refuses_two_framebuffer_tags)
 {
 	struct mb_builder b;
