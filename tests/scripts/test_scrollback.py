@@ -115,6 +115,21 @@ def read_screen(mon, tmp):
     return Screen(raw)
 
 
+def settled_screen(mon, tmp):
+    """The screen once two reads 50 ms apart agree: the kernel writes a
+    line to serial first and then to the screen, so the halt line can be
+    on serial while the screen is still scrolling (a busy host makes that
+    window long)."""
+    last = read_screen(mon, tmp)
+    for _ in range(40):
+        time.sleep(0.05)
+        now = read_screen(mon, tmp)
+        if now.raw == last.raw:
+            return now
+        last = now
+    raise OSError("the screen never settled")
+
+
 def keys_until(mon, tmp, key, want):
     """Types `key` PRESSES times, then reads the screen until want(screen)
     or KEY_TIMEOUT; returns the last screen read."""
@@ -158,7 +173,7 @@ def boot_and_press(iso, tmp):
             time.sleep(0.02)
         halted = serial_text(serial)
         mon = Monitor(sock, KEY_TIMEOUT)
-        before = read_screen(mon, tmp)
+        before = settled_screen(mon, tmp)
         up = keys_until(mon, tmp, "shift-pgup",
                         lambda s: s.find(TITLE) is not None)
         down = keys_until(mon, tmp, "shift-pgdn",
