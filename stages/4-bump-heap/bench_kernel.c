@@ -2,44 +2,22 @@
  * bench_kernel.c - `make bench`: the allocator's cost measured in the
  * guest with rdtsc (a bench kernel's kernel_main; not part of make test).
  *
- * Each row is the median over ROUNDS rounds of OPS operations, in TSC
- * ticks per operation.  Under QEMU's TCG emulation the absolute numbers
- * say little; the ratios to the baseline measured in the same run do.
+ * Each row is the median over BENCH_ROUNDS rounds of OPS operations, in
+ * TSC ticks per operation (bench.h: the baseline, the median, the table). Under
+ * QEMU's TCG emulation the absolute numbers say little; the ratios to the
+ * baseline measured in the same run do.
  */
 #include <stdint.h>
 
 #include "alloc.h"
+#include "bench.h"
 #include "bump_alloc.h"
 #include "console.h"
 #include "cpu.h"
 #include "heap.h"
 #include "kernel.h"
-#include "qemu.h"
 
-#define ROUNDS 9
 #define OPS 4000 /* 16-byte blocks: 64000 bytes, fits the 100 KiB heap */
-
-/* The baseline: a bare pointer increment, behind a call like the others. */
-static uintptr_t baseline_next;
-static __attribute__((noinline)) void *pointer_increment(size_t size)
-{
-	void *p = (void *)baseline_next;
-	baseline_next += size;
-	return p;
-}
-
-static uint64_t median(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) /* insertion sort */
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
-
-static void *volatile sink;
 
 enum bench { BASELINE, BUMP_ALLOC, BUMP_ALLOC_FREE, KMALLOC, KMALLOC_FREE };
 static const char *const names[] = {
@@ -50,33 +28,33 @@ static const char *const names[] = {
 	"kmalloc+kfree",
 };
 
-static uint64_t run(enum bench b)
+static uint64_t run(int b)
 {
 	static struct bump_heap h; /* a private heap on the mapped pages */
 	struct layout l = {16, 8};
-	uint64_t t[ROUNDS];
-	for (int r = 0; r < ROUNDS; r++) {
-		baseline_next = HEAP_START;
+	uint64_t t[BENCH_ROUNDS];
+	for (int r = 0; r < BENCH_ROUNDS; r++) {
+		bench_baseline_at(HEAP_START);
 		bump_init(&h, HEAP_START, HEAP_SIZE);
 		uint64_t start = rdtsc();
 		for (int i = 0; i < OPS; i++) {
 			switch (b) {
 			case BASELINE:
-				sink = pointer_increment(16);
+				bench_sink = bench_pointer_increment(16);
 				break;
 			case BUMP_ALLOC:
-				sink = bump_alloc(&h, l);
+				bench_sink = bump_alloc(&h, l);
 				break;
 			case BUMP_ALLOC_FREE:
-				sink = bump_alloc(&h, l);
-				bump_dealloc(&h, sink, l);
+				bench_sink = bump_alloc(&h, l);
+				bump_dealloc(&h, bench_sink, l);
 				break;
 			case KMALLOC:
-				sink = kmalloc(16, 8);
+				bench_sink = kmalloc(16, 8);
 				break;
 			case KMALLOC_FREE:
-				sink = kmalloc(16, 8);
-				kfree(sink, 16, 8);
+				bench_sink = kmalloc(16, 8);
+				kfree(bench_sink, 16, 8);
 				break;
 			}
 		}
@@ -89,20 +67,11 @@ static uint64_t run(enum bench b)
 				kfree((void *)p, 16, 8);
 		}
 	}
-	return median(t, ROUNDS);
+	return bench_median(t, BENCH_ROUNDS);
 }
 
 void kernel_main(const struct boot_info *boot)
 {
 	(void)boot;
-	uint64_t base = run(BASELINE);
-	kprintf("bench: guest (QEMU), %d rounds x %d ops, median ticks per op "
-		"x100\n",
-		ROUNDS, OPS);
-	for (int b = BASELINE; b <= KMALLOC_FREE; b++) {
-		uint64_t m = b == BASELINE ? base : run((enum bench)b);
-		kprintf("bench-row: guest | %s | %lu | %lu\n", names[b],
-			m * 100 / OPS, m * 100 / base);
-	}
-	qemu_exit(QEMU_EXIT_SUCCESS);
+	bench_table(names, KMALLOC_FREE + 1, run, OPS);
 }

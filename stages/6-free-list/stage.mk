@@ -10,5 +10,3 @@ DEMO_SOURCES := freelist_demo.c churn.c collections_demo.c
 # free list; what was particular to the bump heap does not.
 TEST_SOURCES := $(filter-out bump_heap_tests.c,$(TEST_SOURCES)) \
 	freelist_tests.c churn.c
-# `make bench`: the free list measured in the guest.
-BENCH_SOURCES := bench_kernel.c

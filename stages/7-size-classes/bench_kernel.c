@@ -9,22 +9,22 @@
  * the full path through kmalloc, the allocator interface and the heap
  * lock, on the kernel's heap.
  *
- * Each row is the median over ROUNDS rounds of OPS operations, in TSC
- * ticks per operation.  Under QEMU's TCG emulation the absolute numbers
+ * Each row is the median over BENCH_ROUNDS rounds of OPS operations, in
+ * TSC ticks per operation (stage 4's bench.h: the baseline, the median,
+ * the table).  Under QEMU's TCG emulation the absolute numbers
  * say little; the ratios to the baseline measured in the same run do.
  */
 #include <stdint.h>
 
 #include "alloc.h"
+#include "bench.h"
 #include "console.h"
 #include "cpu.h"
 #include "freelist.h"
 #include "kernel.h"
 #include "panic.h"
-#include "qemu.h"
 #include "slab.h"
 
-#define ROUNDS 9
 #define OPS 4000 /* 16-byte blocks: 16 slabs of 4 KiB, in 64 KiB */
 #define BLOCK 16
 #define REGION (128u << 10) /* the slabs, and room for their alignment */
@@ -32,28 +32,6 @@
 /* The benchmark's own heap. */
 static unsigned char region[REGION] __attribute__((aligned(4096)));
 static void *blocks[OPS]; /* what the kmalloc row allocated */
-
-/* The baseline: a bare pointer increment, behind a call like the others. */
-static uintptr_t baseline_next;
-static __attribute__((noinline)) void *pointer_increment(size_t size)
-{
-	void *p = (void *)baseline_next;
-	baseline_next += size;
-	return p;
-}
-
-static uint64_t median(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) /* insertion sort */
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
-
-static void *volatile sink;
 
 enum bench { BASELINE, SLAB_ALLOC, SLAB_ALLOC_FREE, KMALLOC, KMALLOC_FREE };
 static const char *const names[] = {
@@ -65,26 +43,26 @@ static const char *const names[] = {
 };
 
 /* One operation (or pair) of benchmark b on heap h, the i-th of a round. */
-static void step(enum bench b, struct slab_heap *h, int i)
+static void step(int b, struct slab_heap *h, int i)
 {
 	struct layout l = {BLOCK, 8};
 	switch (b) {
 	case BASELINE:
-		sink = pointer_increment(BLOCK);
+		bench_sink = bench_pointer_increment(BLOCK);
 		break;
 	case SLAB_ALLOC:
-		sink = slab_alloc(h, l);
+		bench_sink = slab_alloc(h, l);
 		break;
 	case SLAB_ALLOC_FREE:
-		sink = slab_alloc(h, l);
-		slab_dealloc(h, sink, l);
+		bench_sink = slab_alloc(h, l);
+		slab_dealloc(h, bench_sink, l);
 		break;
 	case KMALLOC:
-		sink = blocks[i] = kmalloc(BLOCK, 8);
+		bench_sink = blocks[i] = kmalloc(BLOCK, 8);
 		break;
 	case KMALLOC_FREE:
-		sink = kmalloc(BLOCK, 8);
-		kfree(sink, BLOCK, 8);
+		bench_sink = kmalloc(BLOCK, 8);
+		kfree(bench_sink, BLOCK, 8);
 		break;
 	}
 }
@@ -92,19 +70,19 @@ static void step(enum bench b, struct slab_heap *h, int i)
 /* A new, empty heap of the benchmark's: every round starts alike. */
 static void reset(struct slab_heap *h, struct freelist_heap *fallback)
 {
-	baseline_next = (uintptr_t)region;
+	bench_baseline_at((uintptr_t)region);
 	if (freelist_init(fallback, (uintptr_t)region, sizeof region) !=
 	    FREELIST_OK)
 		panic("bench: freelist_init refused the region");
 	slab_heap_init(h, fallback, NULL, NULL);
 }
 
-static uint64_t run(enum bench b)
+static uint64_t run(int b)
 {
 	static struct freelist_heap fallback;
 	static struct slab_heap h;
-	uint64_t t[ROUNDS];
-	for (int r = 0; r < ROUNDS; r++) {
+	uint64_t t[BENCH_ROUNDS];
+	for (int r = 0; r < BENCH_ROUNDS; r++) {
 		reset(&h, &fallback);
 		uint64_t start = rdtsc();
 		for (int i = 0; i < OPS; i++)
@@ -116,20 +94,11 @@ static uint64_t run(enum bench b)
 		if (b == SLAB_ALLOC && slab_used(&h) != (size_t)OPS * BLOCK)
 			panic("bench: the slabs refused a block");
 	}
-	return median(t, ROUNDS);
+	return bench_median(t, BENCH_ROUNDS);
 }
 
 void kernel_main(const struct boot_info *boot)
 {
 	(void)boot;
-	uint64_t base = run(BASELINE);
-	kprintf("bench: guest (QEMU), %d rounds x %d ops, median ticks per op "
-		"x100\n",
-		ROUNDS, OPS);
-	for (int b = BASELINE; b <= KMALLOC_FREE; b++) {
-		uint64_t m = b == BASELINE ? base : run((enum bench)b);
-		kprintf("bench-row: guest | %s | %lu | %lu\n", names[b],
-			m * 100 / OPS, m * 100 / base);
-	}
-	qemu_exit(QEMU_EXIT_SUCCESS);
+	bench_table(names, KMALLOC_FREE + 1, run, OPS);
 }

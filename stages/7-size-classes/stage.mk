@@ -9,4 +9,3 @@ DEMO_SOURCES := slab_demo.c churn.c
 # fixed_heap_tests.c a heap that never grows: neither holds any more.
 TEST_SOURCES := $(filter-out freelist_tests.c fixed_heap_tests.c,\
 	$(TEST_SOURCES)) slab_tests.c
-BENCH_SOURCES := bench_kernel.c

@@ -24,7 +24,7 @@
  * between them (each as a ratio to its own boot's baseline): the mode's
  * overhead over plain stage 7.
  *
- * Each row is the median over ROUNDS rounds of its operations (alloc +
+ * Each row is the median over BENCH_ROUNDS rounds of its operations (alloc +
  * free pairs of 16-byte blocks), in TSC ticks per operation; the rows'
  * rounds are interleaved (round r of every row, then round r + 1), so
  * that a slow spell of the host falls on all of them alike.  Under QEMU's
@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "alloc.h"
+#include "bench.h"
 #include "console.h"
 #include "cpu.h"
 #include "debug_alloc.h"
@@ -46,7 +47,6 @@
 #include "qemu.h"
 #include "slab.h"
 
-#define ROUNDS 9
 #define OPS 4000       /* pairs per round, and pointer increments */
 #define GUARD_OPS 1000 /* ...guarded: each maps and unmaps a page */
 #define BLOCK 16
@@ -56,34 +56,12 @@
  * rounds and the warm-up must not run out of them, or the blocks quietly
  * stop being guarded (guard_alloc returns NULL, and kmalloc takes the
  * normal path). */
-_Static_assert((ROUNDS + 1) * GUARD_OPS * 2 * 4096ull < GUARD_SPAN,
+_Static_assert((BENCH_ROUNDS + 1) * GUARD_OPS * 2 * 4096ull < GUARD_SPAN,
 	       "the guarded rounds fit GUARD_SPAN");
 
 /* The direct row's own heap, and its shadow map (zeroed every round). */
 static unsigned char region[REGION] __attribute__((aligned(4096)));
 static uint8_t shadow[REGION / DBG_GRANULE];
-
-/* The baseline: a bare pointer increment, behind a call like the others. */
-static uintptr_t baseline_next;
-static __attribute__((noinline)) void *pointer_increment(size_t size)
-{
-	void *p = (void *)baseline_next;
-	baseline_next += size;
-	return p;
-}
-
-static uint64_t median(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++) /* insertion sort */
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
-
-static void *volatile sink;
 
 enum bench { BASELINE, DEBUG_ALLOC_FREE, KMALLOC_FREE, GUARDED_FREE, BENCHES };
 
@@ -121,7 +99,7 @@ static void inner_dealloc(void *h, void *ptr, struct layout layout)
 /* A new, empty heap of the benchmark's: every round starts alike. */
 static void reset(void)
 {
-	baseline_next = (uintptr_t)region;
+	bench_baseline_at((uintptr_t)region);
 	if (freelist_init(&fallback, (uintptr_t)region, sizeof region) !=
 	    FREELIST_OK)
 		panic("bench: freelist_init refused the region");
@@ -138,16 +116,16 @@ static void step(enum bench b)
 	struct layout l = {BLOCK, 8};
 	switch (b) {
 	case BASELINE:
-		sink = pointer_increment(BLOCK);
+		bench_sink = bench_pointer_increment(BLOCK);
 		break;
 	case DEBUG_ALLOC_FREE:
-		sink = debug_alloc(&debug, l, 0);
-		debug_dealloc(&debug, sink, l, 0);
+		bench_sink = debug_alloc(&debug, l, 0);
+		debug_dealloc(&debug, bench_sink, l, 0);
 		break;
 	case KMALLOC_FREE:
 	case GUARDED_FREE:
-		sink = kmalloc(BLOCK, 8);
-		kfree(sink, BLOCK, 8);
+		bench_sink = kmalloc(BLOCK, 8);
+		kfree(bench_sink, BLOCK, 8);
 		break;
 	case BENCHES:
 		break;
@@ -164,11 +142,11 @@ static uint64_t round_of(enum bench b)
 		step(b);
 	uint64_t t = rdtsc() - start;
 	kernel_heap_guard_every(0);
-	if (sink == NULL)
+	if (bench_sink == NULL)
 		panic("bench: %s: no block", rows[b].name);
 	/* guard_alloc hands out addresses from GUARD_START up; anything
 	 * else came from the normal path, and the row would lie */
-	if (b == GUARDED_FREE && (uintptr_t)sink < GUARD_START)
+	if (b == GUARDED_FREE && (uintptr_t)bench_sink < GUARD_START)
 		panic("bench: a block was not guarded");
 	return t;
 }
@@ -176,18 +154,19 @@ static uint64_t round_of(enum bench b)
 void kernel_main(const struct boot_info *boot)
 {
 	(void)boot;
-	static uint64_t t[BENCHES][ROUNDS];
+	static uint64_t t[BENCHES][BENCH_ROUNDS];
 	for (int b = 0; b < BENCHES; b++) /* the warm-up */
 		round_of((enum bench)b);
-	for (int r = 0; r < ROUNDS; r++)
+	for (int r = 0; r < BENCH_ROUNDS; r++)
 		for (int b = 0; b < BENCHES; b++)
 			t[b][r] = round_of((enum bench)b);
 	kprintf("bench: guest (QEMU), %d rounds x %d ops (guarded: %d), "
 		"median ticks per op x100\n",
-		ROUNDS, OPS, GUARD_OPS);
-	uint64_t base = median(t[BASELINE], ROUNDS) * 100 / OPS;
+		BENCH_ROUNDS, OPS, GUARD_OPS);
+	uint64_t base = bench_median(t[BASELINE], BENCH_ROUNDS) * 100 / OPS;
 	for (int b = 0; b < BENCHES; b++) {
-		uint64_t m = median(t[b], ROUNDS) * 100 / rows[b].ops;
+		uint64_t m =
+			bench_median(t[b], BENCH_ROUNDS) * 100 / rows[b].ops;
 		kprintf("bench-row: guest | %s | %lu | %lu", rows[b].name, m,
 			m * 100 / base);
 		if (rows[b].stage_7 != NULL)

@@ -18,4 +18,3 @@ TEST_SOURCES += runtime_bugs_tests.c
 RUNTIME_BUG_CASES := use_after_free double_free free_nonheap \
 	mismatched_dealloc box_borrow_after_drop box_copy_double_free \
 	box_reassign_leak
-BENCH_SOURCES := bench_kernel.c
