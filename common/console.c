@@ -126,6 +126,19 @@ void console_with_lock(void (*fn)(void *arg), void *arg)
 	unlock_console(flags);
 }
 
+void console_gauge(size_t used, size_t total)
+{
+	/* used / total of CONSOLE_GAUGE_WIDTH cells, rounded up: a block
+	 * that is used at all shows */
+	size_t cells = CONSOLE_GAUGE_WIDTH;
+	int filled = total == 0 ? 0 : (int)((used * cells + total - 1) / total);
+	uint64_t flags = lock_console();
+	/* on the line just printed */
+	vga_draw_bar(vga_cursor_row() - 1, CONSOLE_GAUGE_COL,
+		     CONSOLE_GAUGE_WIDTH, filled, VGA_RED, VGA_GREEN);
+	unlock_console(flags);
+}
+
 int kprintf_locked(const char *fmt, ...)
 {
 	va_list ap;

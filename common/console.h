@@ -55,6 +55,15 @@ void console_reset(void);
 /* Runs fn(arg) with the console lock held (interrupts off); for the
  * stage-1 lesson on locks and interrupt handlers. */
 void console_with_lock(void (*fn)(void *arg), void *arg);
+/*
+ * A gauge of how much of `total` is used, drawn on the screen only, at the
+ * end of the line just printed (columns CONSOLE_GAUGE_COL on): used cells
+ * solid red blocks, the rest light green shade, so the two differ in shape
+ * as well as colour.  The chapters' heaps show themselves with it.
+ */
+#define CONSOLE_GAUGE_COL 59
+#define CONSOLE_GAUGE_WIDTH 20
+void console_gauge(size_t used, size_t total);
 /* Writes while the caller already holds the lock (inside fn above). */
 __attribute__((format(printf, 1, 2))) int kprintf_locked(const char *fmt, ...);
 

@@ -9,5 +9,6 @@ void kernel_main(const struct boot_info *boot)
 	(void)boot;
 	stack_demo();
 	statics_demo();
+	static_limits_demo();
 	lock_demo();
 }

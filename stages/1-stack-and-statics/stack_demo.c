@@ -153,6 +153,39 @@ void statics_demo(void)
 		(uintptr_t)p, *p);
 }
 
+/*
+ * What a static cannot do.  A function that makes an array for its caller
+ * cannot use a local (it dies with the frame), so it uses a static: but a
+ * static has one size, fixed when the kernel is compiled; there is one
+ * copy, shared by every caller; and its bytes stay used for the whole run.
+ * (Chapter 4 makes the array on a heap instead: range_heap.)
+ */
+#define TABLE_INTS 8
+static int table[TABLE_INTS];
+
+int *range_static(int first, size_t n)
+{
+	if (n > TABLE_INTS)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		table[i] = first + (int)i;
+	return table;
+}
+
+void static_limits_demo(void)
+{
+	kprintf_color(VGA_LIGHT_CYAN, "-- what a static array cannot do --\n");
+	int *a = range_static(10, 3);
+	kprintf("a = range_static(10, 3): a[0] = %d\n", a[0]);
+	int *b = range_static(20, 3);
+	kprintf("b = range_static(20, 3): a[0] = %d now, a %s b\n", a[0],
+		a == b ? "==" : "!=");
+	kprintf("range_static(0, 12) returns %s: the table holds %d ints\n",
+		range_static(0, 12) == NULL ? "NULL" : "a table", TABLE_INTS);
+	kprintf("the table's %zu bytes stay used, needed or not\n",
+		sizeof table);
+}
+
 /* --------------------------------------------------- the lock and an IRQ */
 
 static volatile int irq_seen;

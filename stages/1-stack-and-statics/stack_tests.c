@@ -67,6 +67,18 @@ KTEST(pointer_to_static_outlives_the_call)
 	KT_ASSERT_EQ(inner_static(2), p);
 }
 
+/* range_static's table: one copy, shared by every caller, one size. */
+KTEST(static_result_is_one_table_shared_by_every_caller)
+{
+	int *a = range_static(10, 3);
+	int *b = range_static(20, 3);
+	KT_ASSERT(a == b);
+	KT_ASSERT_EQ(a[0], 20); /* a's values are gone: b overwrote them */
+
+	volatile size_t twelve = 12; /* not a constant GCC could fold */
+	KT_ASSERT(range_static(0, twelve) == NULL);
+}
+
 KTEST(ksnprintf_formats)
 {
 	char buf[64];

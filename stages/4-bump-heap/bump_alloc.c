@@ -26,15 +26,10 @@
  *          nothing is live, and `next` goes back to heap_start: the whole
  *          heap is free again at once.  O(1).
  *
- * There is no per-allocation metadata: no header before a block, no free
- * list.  The whole state is five words (struct bump_heap).  That is why it
- * is fast, and why it cannot do more.
- *
- * This is the idea behind an *arena* (or region): allocate many objects
- * with the same lifetime from one range by bumping a pointer, then release
- * them all together by resetting it, e.g. everything built while handling
- * one request or compiling one function.  An arena trades the ability to
- * free single objects for speed and simplicity.
+ * No header before a block, no free list: the whole state is five words
+ * (struct bump_heap), which is why it is fast, and why it cannot do more.
+ * It is the idea behind an *arena*: objects with one lifetime are
+ * allocated by bumping a pointer and released together by a reset.
  *
  * What it cannot do:
  *   - reuse a freed block while anything else is live: one long-lived
@@ -49,10 +44,6 @@
  *     block twice while another is live, just skews the count, and a
  *     use-after-free reads whatever the next owner wrote (freed memory is
  *     not poisoned, which would make a reset O(heap size)).
- *
- * The functions here do no locking; the kernel's allocator wrapper holds
- * its lock around each call, since `next` and `allocations` are updated
- * together.
  */
 #include "bump_alloc.h"
 
@@ -65,9 +56,8 @@ void bump_init(struct bump_heap *h, uintptr_t start, size_t size)
 		panic("bump_init: heap at address 0");
 	/* heap_end is one past the last byte, and must be representable. */
 	if (size > UINTPTR_MAX - start)
-		panic("bump_init: heap [%p, +%zu) wraps around the address "
-		      "space",
-		      (void *)start, size);
+		panic("bump_init: heap [%p, +%zu) wraps around", (void *)start,
+		      size);
 	h->heap_start = start;
 	h->heap_end = start + size;
 	h->next = start;
@@ -182,8 +172,5 @@ void bump_check(const struct bump_heap *h)
 		panic("bump_check: no live blocks but next %p is not "
 		      "heap_start %p",
 		      (void *)h->next, (void *)h->heap_start);
-	if (h->allocations == 0 && h->last != h->heap_start)
-		panic("bump_check: no live blocks but last %p is not "
-		      "heap_start %p",
-		      (void *)h->last, (void *)h->heap_start);
+	/* then last <= next == heap_start: last is heap_start too */
 }

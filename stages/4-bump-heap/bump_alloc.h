@@ -1,13 +1,9 @@
 /*
  * bump_alloc.h - a bump allocator: the simplest heap that can free.
  *
- * A bump heap hands out memory by moving one pointer, `next`, up through a
- * fixed range, and takes all of it back at once when the last live block is
- * freed.  See bump_alloc.c for the theory of operation.
- *
- * This file is the portable core: plain state and functions, no lock.  The
- * kernel stage wraps it in a `struct allocator` and takes its lock around
- * every call; host tests call it directly.
+ * The portable core (theory of operation in bump_alloc.c): plain state and
+ * functions, no lock.  kernel_heap.c makes it the kernel's allocator, under
+ * a lock; the host tests call it directly.
  */
 #ifndef BUMP_ALLOC_H
 #define BUMP_ALLOC_H
@@ -34,44 +30,32 @@ struct bump_heap {
 	size_t allocations;   /* live blocks: allocs minus deallocs */
 };
 
-/* Makes [start, start + size) an empty heap.  The memory must be mapped and
- * writable, and used by nothing else.  Panics if start is 0 or the range
- * wraps around the end of the address space. */
+/* Makes [start, start + size) an empty heap, of mapped memory nothing else
+ * uses.  Panics if start is 0 or the range wraps around. */
 void bump_init(struct bump_heap *h, uintptr_t start, size_t size);
 
-/* Returns a block of layout.size bytes aligned to layout.align, or NULL if
- * it does not fit in what is left of the heap (a huge size or alignment is
- * just "does not fit": nothing wraps).  A zero-size request returns an
- * aligned address inside the heap or at its end, which must be freed like
- * any other block.  Touches no heap memory. */
+/* A block of layout.size bytes aligned to layout.align, or NULL if it does
+ * not fit in what is left (a huge size or alignment just does not fit:
+ * nothing wraps).  A zero-size block is an address in the heap or at its
+ * end, freed like any other.  Touches no heap memory. */
 void *bump_alloc(struct bump_heap *h, struct layout layout);
 
-/* Frees a block from bump_alloc.  The memory is only reused once every
- * block is freed: then next returns to heap_start.  Panics with
- * "bump_dealloc: ..." on the frees a bump heap can tell are wrong: more
- * frees than allocations (a double free), or a pointer that is outside the
- * heap or was never handed out. */
+/* Frees a block; its memory is reused once every block is freed.  Panics
+ * with "bump_dealloc: ..." on the frees it can tell are wrong: more frees
+ * than allocations, or a pointer outside what was handed out. */
 void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout);
 
-/*
- * Resizes the block at ptr in place if it is the last one handed out (it
- * starts at last and ends at next) and the heap has room: next simply
- * moves.  Returns ptr, or NULL when the block cannot be resized in place;
- * the caller then falls back to the default realloc (alloc, copy,
- * dealloc).  This is the override the allocator interface allows: a Vec
- * growing at the top of a bump heap is extended without copying.
- */
+/* Resizes the block handed out last in place, by moving next: returns ptr,
+ * or NULL when ptr is not that block or the heap has no room (the caller
+ * then falls back to the default realloc: alloc, copy, dealloc). */
 void *bump_realloc_in_place(struct bump_heap *h, void *ptr,
 			    struct layout layout, size_t new_size);
 
-/* Bytes handed out since the last reset, including alignment padding and
- * blocks already freed. */
+/* Bytes handed out since the last reset (padding and freed blocks too). */
 size_t bump_used(const struct bump_heap *h);
-
 /* Bytes still available above next (before alignment padding). */
 size_t bump_free(const struct bump_heap *h);
-
-/* Number of live blocks (allocated and not yet freed). */
+/* Live blocks: allocated and not yet freed. */
 size_t bump_live(const struct bump_heap *h);
 
 /* Verifies the invariants above; panics with "bump_check: <reason>". */

@@ -1,58 +1,25 @@
 /*
- * bump_demo.c - lesson 4: why a kernel wants a heap, the bump heap at work,
- * boxes released at the end of their scope, the memory bugs a heap makes
- * possible (a leak, a use after free, a double free), and the workload a
- * bump heap cannot serve.
- *
- * After each step the heap is shown as numbers (serial and VGA) and as a
- * bar (VGA only: solid red blocks = used up to `next`, light green shade =
- * free; shape and colour both differ, for colour-blind eyes).
- *
- * The bugs are real bugs, run on purpose.  GCC would refuse some of them at
- * compile time (LESSONS.md, chapter 3), so the pointer they misuse goes
- * through hide() first: that is what a bug spread over two functions, or
- * two files, looks like to the compiler.
+ * bump_demo.c - lesson 4: why a kernel wants a heap; the bump heap at work
+ * (next moves up, and back only when nothing is live; the last block grows
+ * in place); and the workload a bump heap cannot serve.  After each step
+ * the heap is shown as numbers, and on the screen as a gauge of `next`.
  */
 #include "kernel.h"
 
 #include "alloc.h"
-#include "box.h"
 #include "console.h"
 #include "heap.h"
 #include "kernel_heap.h"
 
-BOX_DEFINE(box_int, int);
-BOX_DEFINE(box_long, long);
-
-/* Hides a pointer's value from the optimizer (see the top of the file). */
-static void *hide(void *p)
-{
-	__asm__ volatile("" : "+r"(p));
-	return p;
-}
-
 /*
- * Why a heap.  A function that makes an array for its caller cannot use a
- * local: the local dies when the function returns (chapter 1; returning
- * its address is a compile error).  A static outlives the call, but it has
- * one size, fixed when the kernel is compiled; there is one copy, shared
- * by every caller; and its bytes stay used for the whole run.
+ * Why a heap.  Chapter 1's range_static made arrays for its callers in one
+ * static table: one size, fixed at compile time, one copy shared by every
+ * caller, its bytes used for the whole run.  The heap gives each call a
+ * block of its own, sized at run time, for as long as its owner keeps it.
+ *
+ * first, first + 1, ... in a block of n ints; NULL if the heap is full.
+ * The caller owns the block and frees it with kfree.
  */
-#define TABLE_INTS 8
-static int table[TABLE_INTS];
-
-/* first, first + 1, ... in the static table; NULL if n ints do not fit. */
-static int *range_static(int first, size_t n)
-{
-	if (n > TABLE_INTS)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		table[i] = first + (int)i;
-	return table;
-}
-
-/* The same in a block of its own, sized at run time; NULL if the heap is
- * full.  The caller owns the block and frees it with kfree. */
 static int *range_heap(int first, size_t n)
 {
 	int *v = kcalloc(n, sizeof(int), _Alignof(int));
@@ -65,291 +32,63 @@ static int *range_heap(int first, size_t n)
 
 static void why_a_heap(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- why a heap: what a static array cannot do --\n");
-	int *a = range_static(10, 3);
-	kprintf("  a = range_static(10, 3): a[0] = %d\n", a[0]);
-	int *b = range_static(20, 3);
-	kprintf("  b = range_static(20, 3): a[0] = %d now, a %s b\n", a[0],
-		a == b ? "==" : "!=");
-	kprintf("  range_static(0, 12) returns %s: the table holds %d ints\n",
-		range_static(0, 12) == NULL ? "NULL" : "a table", TABLE_INTS);
-	kprintf("  the table's %zu bytes stay used, needed or not\n",
-		sizeof table);
-	a = range_heap(10, 3);
-	b = range_heap(20, 12);
-	kprintf("  a = range_heap(10, 3)  at %p\n", (void *)a);
-	kprintf("  b = range_heap(20, 12) at %p\n", (void *)b);
-	kprintf("  a[0] = %d, b[0] = %d, b[11] = %d: two blocks, two sizes\n",
-		a[0], b[0], b[11]);
+	kprintf_color(VGA_LIGHT_CYAN, "-- why a heap: a block per caller --\n");
+	int *a = range_heap(10, 3);
+	int *b = range_heap(20, 12);
+	kprintf("  a = range_heap(10, 3):  12 bytes at %p, a[2] = %d\n",
+		(void *)a, a[2]);
+	kprintf("  b = range_heap(20, 12): 48 bytes at %p, b[11] = %d\n",
+		(void *)b, b[11]);
 	kernel_heap_show("a and b on the heap:");
 	kfree(a, 3 * sizeof(int), _Alignof(int));
+	kernel_heap_show("a freed, b live:");
 	kfree(b, 12 * sizeof(int), _Alignof(int));
-	kernel_heap_show("a and b freed:");
+	kernel_heap_show("b freed, nothing live:");
 }
 
-/*
- * The study notes' example: inner() allocates an array [1, 2, 3] and
- * hands it to its caller, which deallocates it when done.  The array
- * outlives inner's stack frame, and its owner decides when it dies.
- * Returns NULL if the heap is full.
- */
+/* The study notes' example: inner() makes an array [1, 2, 3] for its
+ * caller, which frees it when done: the array outlives inner's stack
+ * frame, and its owner decides when it dies.  NULL if the heap is full. */
 static int *inner(void)
 {
-	int *z = kmalloc(3 * sizeof(int), _Alignof(int));
-	if (z == NULL)
-		return NULL;
-	z[0] = 1;
-	z[1] = 2;
-	z[2] = 3;
-	return z;
+	return range_heap(1, 3);
 }
 
 static void allocate_and_deallocate(void)
 {
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- allocate and deallocate: the notes' inner() --\n");
+	kprintf_color(VGA_LIGHT_CYAN, "-- allocate, deallocate: inner() --\n");
 	int *y = inner();
 	kprintf("  y = inner(): y[1] = %d, the array at %p\n", y[1], (void *)y);
 	kernel_heap_show("inner() returned:");
-	kfree(y, 3 * sizeof(int), _Alignof(int));
-	kernel_heap_show("the caller freed y:");
+	int *z = krealloc(y, 3 * sizeof(int), _Alignof(int), 10 * sizeof(int));
+	kprintf("  z = krealloc(y, 12 -> 40 bytes) at %p: %s\n", (void *)z,
+		z == y ? "y grown in place" : "moved");
+	kernel_heap_show("y grown to 10 ints:");
+	kfree(z, 10 * sizeof(int), _Alignof(int));
+	kernel_heap_show("the caller freed z:");
 }
 
-/* A caller that forgets the kfree: every array it gets is lost. */
-static void leak(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- a leak: a caller that never frees --\n");
-	long calls;
-	for (calls = 1;; calls++) {
-		int *y = inner();
-		if (y == NULL)
-			break;
-		/* ... uses y[1], forgets kfree(y, ...) ... */
-		if (calls == 100)
-			kernel_heap_show("after 100 calls:");
-	}
-	kprintf("  call %ld: inner() returns NULL, the heap is full\n", calls);
-	kernel_heap_show("lost arrays:");
-	kprintf("  no pointer to them is left: the live count never returns\n");
-	kprintf("  to 0, so nothing can free them.  Only a demo can reset:\n");
-	kernel_heap_init();
-	kernel_heap_show("kernel_heap_init():");
-}
-
-static void boxes(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN, "-- Box: one value on the heap --\n");
-	kernel_heap_show("empty heap:");
-	struct box_int a = box_int_new(41);
-	struct box_int b = box_int_new(13);
-	kprintf("  a = box_int_new(41) at %p\n", (void *)a.ptr);
-	kprintf("  b = box_int_new(13) at %p\n", (void *)b.ptr);
-	kprintf("  *a.ptr + *b.ptr = %d\n", *a.ptr + *b.ptr);
-	kernel_heap_show("two boxes:");
-	box_int_drop(&a);
-	kernel_heap_show("a dropped:");
-	box_int_drop(&b);
-	kernel_heap_show("b dropped (count 0):");
-}
-
-/* Returns early from inside a scope: the cleanup still runs. */
-static int sum_until(int limit)
-{
-	AUTO_BOX(box_int) total = box_int_new(0);
-	for (int i = 1;; i++) {
-		AUTO_BOX(box_int) step = box_int_new(i);
-		*total.ptr += *step.ptr;
-		if (*total.ptr >= limit) {
-			kernel_heap_show("inside, before return:");
-			return *total.ptr; /* step and total are dropped here */
-		}
-	}
-}
-
-static void scopes(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- AUTO_BOX: dropped when the scope ends (RAII) --\n");
-	kernel_heap_show("before the scope:");
-	{
-		AUTO_BOX(box_long) x = box_long_new(1);
-		AUTO_BOX(box_long) y = box_long_new(2);
-		kprintf("  inside: *x.ptr = %ld, *y.ptr = %ld\n", *x.ptr,
-			*y.ptr);
-		kernel_heap_show("inside the scope:");
-	}
-	kernel_heap_show("after the scope:");
-	int s = sum_until(10);
-	kprintf("  sum_until(10) returned %d from inside its loop\n", s);
-	kernel_heap_show("after the early return:");
-}
-
-static void growing_array(void)
-{
-	kprintf_color(
-		VGA_LIGHT_CYAN,
-		"-- a growing array: krealloc at the top of the heap --\n");
-	size_t cap = 4, len = 0;
-	int *v = kmalloc_or_panic(cap * sizeof(int), _Alignof(int));
-	for (int i = 0; i < 1000; i++) {
-		if (len == cap) {
-			int *bigger =
-				krealloc(v, cap * sizeof(int), _Alignof(int),
-					 2 * cap * sizeof(int));
-			if (bigger == NULL)
-				break;
-			kprintf("  grow %4zu -> %4zu elements: %s\n", cap,
-				2 * cap,
-				bigger == v ? "in place (last block)"
-					    : "moved");
-			v = bigger;
-			cap *= 2;
-		}
-		v[len++] = i;
-	}
-	long sum = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += v[i];
-	kprintf("  pushed 0..999, sum = %ld\n", sum);
-	kernel_heap_show("array of 1000 ints:");
-	kfree(v, cap * sizeof(int), _Alignof(int));
-	kernel_heap_show("array freed:");
-}
-
-/*
- * A use after free.  On a bump heap memory is reused only after a reset
- * (the live count back at 0), but then at once: the next block starts where
- * the freed one did, and a stale pointer to the old block reads, and
- * writes, the new one.
- */
-struct cred {
-	int uid;
-	int gid;
-};
-
-static void use_after_free(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- use after free: a stale pointer, a new owner --\n");
-	struct box_int a = box_int_new(41);
-	int *stale = hide(a.ptr);
-	kprintf("  a = box_int_new(41) at %p, stale = a.ptr\n", (void *)a.ptr);
-	box_int_drop(&a);
-	kernel_heap_show("a dropped:");
-	struct cred *cred =
-		kmalloc_or_panic(sizeof(struct cred), _Alignof(struct cred));
-	cred->uid = 1000;
-	cred->gid = 1000;
-	kprintf("  cred = {uid 1000, gid 1000} allocated at %p\n",
-		(void *)cred);
-	/* volatile: the compiler may assume that cred, a new block, shares
-	 * no memory with an older pointer (kmalloc's malloc attribute) */
-	kprintf("  *stale = %d: the stale pointer reads cred's uid\n",
-		*(volatile int *)stale);
-	*(volatile int *)stale = 0;
-	kprintf("  *stale = 0 written: now cred->uid = %d (root)\n",
-		((volatile struct cred *)cred)->uid);
-	kfree(cred, sizeof(struct cred), _Alignof(struct cred));
-}
-
-/*
- * A double free.  The bump heap catches a free with nothing live (it
- * panics: see the test double_free_is_caught_when_nothing_is_live).  With
- * another block live, the extra free only takes the count down by one too
- * many: the heap resets under the live block, and the next allocations are
- * handed its memory.  The double free has become a use after free.
- */
-static void double_free(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- double free while another block is live --\n");
-	int *a = kmalloc_or_panic(sizeof(int), _Alignof(int));
-	int *b = kmalloc_or_panic(sizeof(int), _Alignof(int));
-	*a = 1;
-	*b = 2;
-	int *a_again = hide(a); /* the same pointer, kept for later */
-	kprintf("  a = %p, b = %p, *b = %d\n", (void *)a, (void *)b, *b);
-	kfree(a, sizeof(int), _Alignof(int));
-	kernel_heap_show("a freed:");
-	kfree(a_again, sizeof(int), _Alignof(int));
-	kernel_heap_show("a freed again:");
-	kprintf("  0 live, but b is live: the heap was reset under b\n");
-	int *c = kmalloc_or_panic(sizeof(int), _Alignof(int));
-	int *d = kmalloc_or_panic(sizeof(int), _Alignof(int));
-	*c = 3;
-	*d = 4;
-	kprintf("  c = %p, d = %p, *d = %d\n", (void *)c, (void *)d, *d);
-	kprintf("  *b = %d: b is d's memory now, and nobody noticed\n",
-		*(volatile int *)b);
-	kfree(c, sizeof(int), _Alignof(int));
-	kfree(d, sizeof(int), _Alignof(int));
-	kernel_heap_show("c and d freed:");
-	kprintf("  (b is not freed: one free too many would panic here)\n");
-}
-
-/* A new box assigned over a live one; returns the old block's address,
- * which nothing else in the program keeps. */
-static int *reassign(void)
-{
-	AUTO_BOX(box_int) a = box_int_new(41);
-	int *old = hide(a.ptr);
-	a = box_int_new(42); /* the 41's only pointer is overwritten */
-	kprintf("  AUTO_BOX a = box_int_new(41); a = box_int_new(42)\n");
-	kprintf("  *a.ptr = %d; a's cleanup frees the 42\n", *a.ptr);
-	return old;
-} /* a's cleanup runs here */
-
-/*
- * What a box does and does not protect against.  Dropping a box twice is
- * harmless: drop leaves it empty (NULL).  But C copies a struct freely:
- * `AUTO_BOX(box_int) b = a;` makes two owners that both free the block at
- * the end of the scope (GCC rejects that at compile time,
- * tests/compile-fail/box_copy_double_free.c; the test
- * copied_box_is_freed_twice runs it).  And assigning a new box to a live
- * one overwrites the only pointer to the old block: a leak, which only
- * GCC's analyzer at -O0 reports (tests/compile-fail/box_reassign_leak.c).
- */
-static void box_hazards(void)
-{
-	kprintf_color(VGA_LIGHT_CYAN,
-		      "-- RAII in C: what a box does not prevent --\n");
-	struct box_int once = box_int_new(5);
-	box_int_drop(&once);
-	kprintf("  box_int_drop(&once) leaves once.ptr = %p,\n",
-		(void *)once.ptr);
-	kprintf("  so a second box_int_drop(&once) frees nothing\n");
-	box_int_drop(&once);
-	kernel_heap_show("once dropped twice:");
-	int *old = reassign();
-	kernel_heap_show("reassign() returned:");
-	kprintf("  the box of 41 at %p leaked: its pointer was overwritten\n",
-		(void *)old);
-	kfree(old, sizeof(int), _Alignof(int));
-	kernel_heap_show("the 41 freed by hand:");
-}
-
+/* One block kept while a loop allocates and frees another: the count never
+ * returns to 0, so nothing is ever reused. */
 static void long_lived(void)
 {
 	kprintf_color(VGA_LIGHT_CYAN, "-- where a bump heap breaks down --\n");
-	kprintf("  one box is kept alive while a loop allocates and frees "
+	kprintf("  one block is kept alive while a loop allocates and frees "
 		"another each time\n");
-	struct box_long keep = box_long_new(7);
+	long *keep = kmalloc_or_panic(sizeof(long), _Alignof(long));
 	long i;
 	for (i = 0;; i++) {
-		struct box_long tmp;
-		if (!box_long_try_new(i, &tmp))
+		long *tmp = kmalloc(sizeof(long), _Alignof(long));
+		if (tmp == NULL)
 			break;
-		box_long_drop(&tmp);
+		kfree(tmp, sizeof(long), _Alignof(long));
 		if (i == 6399)
 			kernel_heap_show("after 6400 iterations:");
 	}
-	kprintf("  iteration %ld: out of memory, though only 1 box is live\n",
-		i);
+	kprintf("  iteration %ld: out of memory, 1 block live\n", i);
 	kernel_heap_show("heap exhausted:");
-	box_long_drop(&keep);
-	kernel_heap_show("long-lived box dropped:");
+	kfree(keep, sizeof(long), _Alignof(long));
+	kernel_heap_show("long-lived block freed:");
 }
 
 /* The demo kernel's entry (the test kernel's is in ktest.c). */
@@ -360,12 +99,5 @@ void kernel_main(const struct boot_info *boot)
 		global_allocator->name, (unsigned long)HEAP_START, HEAP_SIZE);
 	why_a_heap();
 	allocate_and_deallocate();
-	leak();
-	boxes();
-	scopes();
-	growing_array();
-	use_after_free();
-	double_free();
-	box_hazards();
 	long_lived();
 }

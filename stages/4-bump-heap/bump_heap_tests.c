@@ -1,6 +1,6 @@
 /*
  * bump_heap_tests.c - stage 4's tests of what is particular to the bump
- * heap: the long-lived box that pins it, realloc of the last block, and
+ * heap: the long-lived block that pins it, realloc of the last block, and
  * chapter 4's "why a heap" and "what goes wrong" on this allocator, with
  * its exact numbers (a later allocator reuses memory differently).
  *
@@ -9,13 +9,9 @@
 #include <stdint.h>
 
 #include "alloc.h"
-#include "box.h"
 #include "heap.h"
 #include "kernel_heap.h"
 #include "ktest.h"
-
-BOX_DEFINE(box_int, int);
-BOX_DEFINE(box_u64, uint64_t);
 
 static size_t runtime(size_t x)
 {
@@ -24,48 +20,53 @@ static size_t runtime(size_t x)
 }
 
 /*
- * With one box kept alive, the count never returns to zero, so next never
- * goes back to the start: each iteration uses 8 more bytes for good.  The
- * heap holds HEAP_SIZE / 8 boxes; one is the long-lived one, so exactly
+ * The tutorial's many_boxes_long_lived, which a bump heap fails.  With one
+ * block kept alive, the count never returns to zero, so next never goes
+ * back to the start: each iteration uses 8 more bytes for good.  The heap
+ * holds HEAP_SIZE / 8 blocks; one is the long-lived one, so exactly
  * HEAP_SIZE / 8 - 1 iterations succeed and the next one fails.
  */
 KTEST(many_boxes_long_lived_runs_out_cleanly)
 {
-	AUTO_BOX(box_u64) long_lived = box_u64_new(1);
+	uint64_t *long_lived = kmalloc_or_panic(8, 8);
+	*long_lived = 1;
 	uint64_t i;
 	for (i = 0; i < HEAP_SIZE; i++) {
-		struct box_u64 x;
-		if (!box_u64_try_new(i, &x))
+		uint64_t *x = kmalloc(8, 8);
+		if (x == NULL)
 			break; /* the fallible call reports NULL: no panic */
-		KT_ASSERT_EQ(*x.ptr, i);
-		box_u64_drop(&x);
+		*x = i;
+		KT_ASSERT_EQ(*x, i);
+		kfree(x, 8, 8);
 	}
 	KT_ASSERT_EQ(i, HEAP_SIZE / 8 - 1);
 	KT_ASSERT_EQ(kernel_heap_stats().free, 0);
 	KT_ASSERT_EQ(kernel_heap_stats().live, 1);
-	KT_ASSERT_EQ(*long_lived.ptr, 1); /* untouched */
+	KT_ASSERT_EQ(*long_lived, 1); /* untouched */
+	kfree(long_lived, 8, 8);
 }
 
-/* The same workload through the infallible Box::new: the panic names the
- * layout that could not be allocated.  A panic skips cleanups, so the
- * long-lived box is kept in a static and the next test (tests run in
- * source order) drops it. */
-static struct box_u64 pinned;
+/* The same workload through the infallible call (the tutorial's
+ * Box::new): the panic names the layout that could not be allocated.  The
+ * panic ends the test, so the long-lived block is kept in a static and the
+ * next test (tests run in source order) frees it. */
+static uint64_t *pinned;
 
 KTEST_SHOULD_PANIC(many_boxes_long_lived_infallible_panics,
 		   "allocation error: size 8, align 8")
 {
-	pinned = box_u64_new(1);
+	pinned = kmalloc_or_panic(8, 8);
 	for (uint64_t i = 0; i < HEAP_SIZE; i++) {
-		struct box_u64 x = box_u64_new(i);
-		box_u64_drop(&x);
+		uint64_t *x = kmalloc_or_panic(8, 8);
+		*x = i;
+		kfree(x, 8, 8);
 	}
 }
 
-KTEST(dropping_the_long_lived_box_empties_the_heap)
+KTEST(freeing_the_long_lived_block_empties_the_heap)
 {
 	KT_ASSERT_EQ(kernel_heap_stats().live, 1);
-	box_u64_drop(&pinned);
+	kfree(pinned, 8, 8);
 	KT_ASSERT_EQ(kernel_heap_stats().live, 0);
 	KT_ASSERT_EQ(kernel_heap_stats().used, 0);
 }
@@ -106,27 +107,6 @@ KTEST_SHOULD_PANIC(double_free_is_caught_when_nothing_is_live,
  * the compiler assume that a new block overlaps no older pointer, and keep
  * a value it read before in a register.
  */
-
-/* A static array: one size, fixed at compile time, and one copy shared by
- * every caller.  NULL if n ints do not fit. */
-static int table[8];
-static int *range_static(int first, size_t n)
-{
-	if (n > sizeof table / sizeof table[0])
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		table[i] = first + (int)i;
-	return table;
-}
-
-KTEST(static_result_is_one_table_shared_by_every_caller)
-{
-	int *a = range_static(10, 3);
-	int *b = range_static(20, 3);
-	KT_ASSERT(a == b);
-	KT_ASSERT_EQ(a[0], 20); /* a's values are gone: b overwrote them */
-	KT_ASSERT(range_static(0, runtime(12)) == NULL);
-}
 
 /* Blocks sized at run time, one per caller, and given back when freed. */
 KTEST(heap_blocks_are_sized_at_run_time_owned_and_given_back)
@@ -259,25 +239,4 @@ KTEST_SHOULD_PANIC(double_free_with_a_block_live_is_caught_at_the_next_free,
 	kfree(a, sizeof(int), _Alignof(int));
 	kfree(a_again, sizeof(int), _Alignof(int));
 	kfree(b, sizeof(int), _Alignof(int));
-}
-
-/* A box copied by value: C copies the struct, and both copies own the
- * block.  GCC rejects the plain `AUTO_BOX(box_int) b = a;` at compile time
- * (tests/compile-fail/box_copy_double_free.c; clang compiles it): here the
- * copy is made in a function the compiler does not look into.  At the end
- * of the scope b's cleanup frees the block, then a's frees it again, with
- * nothing live: the bump heap panics. */
-static __attribute__((noinline)) struct box_int
-box_int_copy(const struct box_int *b)
-{
-	return *b;
-}
-
-KTEST_SHOULD_PANIC(copied_box_is_freed_twice,
-		   "freed with no block live (double free?)")
-{
-	AUTO_BOX(box_int) a = box_int_new(41);
-	AUTO_BOX(box_int) b = box_int_copy(&a);
-	/* two owners (compared through runtime(), or GCC would know) */
-	KT_ASSERT(runtime((uintptr_t)a.ptr) == (uintptr_t)b.ptr);
 }

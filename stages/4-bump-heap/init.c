@@ -1,9 +1,8 @@
 /*
  * init.c - what this stage sets up before kernel_main.
  *
- * Stage 4: from now on the heap's pages are mapped at boot (lesson 2) and
- * handed to the bump allocator, the global allocator from now on.  (Stage
- * 3's null allocator needed no memory.)
+ * Stage 4: the heap's pages are mapped at boot (lesson 2) and handed to
+ * the bump allocator.  (Stage 3's null allocator needed no memory.)
  */
 #include "heap.h"
 #include "kernel.h"

@@ -1,11 +1,7 @@
 /*
  * kernel_heap.c - the bump allocator (bump_alloc.c) as the kernel's global
- * allocator.
- *
- * bump_alloc.c is portable and knows nothing of locks; the heap is a
- * mutable static shared by all kernel code (and, one day, interrupt
- * handlers), so here it lives next to its lock, and every operation takes
- * the lock with interrupts off (lesson 1).
+ * allocator.  The heap is a mutable static every kernel path shares, so it
+ * lives next to its lock, taken with interrupts off (lesson 1).
  */
 #include "kernel_heap.h"
 
@@ -38,10 +34,8 @@ static void heap_dealloc(struct allocator *self, void *ptr,
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 }
 
-/*
- * Overrides the default realloc: the last block grows or shrinks in place
- * (no copy); any other block takes the default path (alloc, copy, free).
- */
+/* Overrides the default realloc: the last block is resized in place (no
+ * copy); any other takes the default path (alloc, copy, free). */
 static void *heap_realloc(struct allocator *self, void *ptr,
 			  struct layout layout, size_t new_size)
 {
@@ -49,9 +43,7 @@ static void *heap_realloc(struct allocator *self, void *ptr,
 	void *p =
 		bump_realloc_in_place(&kernel_heap.heap, ptr, layout, new_size);
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
-	if (p != NULL)
-		return p;
-	return default_realloc(self, ptr, layout, new_size);
+	return p != NULL ? p : default_realloc(self, ptr, layout, new_size);
 }
 
 static struct allocator bump_allocator = {
@@ -72,26 +64,11 @@ void kernel_heap_init(void)
 
 struct heap_stats kernel_heap_stats(void)
 {
+	const struct bump_heap *h = &kernel_heap.heap;
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-	struct heap_stats s = {
-		.used = bump_used(&kernel_heap.heap),
-		.free = bump_free(&kernel_heap.heap),
-		.live = bump_live(&kernel_heap.heap),
-	};
+	struct heap_stats s = {bump_used(h), bump_free(h), bump_live(h)};
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 	return s;
-}
-
-#define BAR_COL 59
-#define BAR_WIDTH 20
-
-static void draw_bar(void *arg)
-{
-	const struct heap_stats *s = arg;
-	int filled = (int)((s->used * BAR_WIDTH + HEAP_SIZE - 1) / HEAP_SIZE);
-	/* on the line just printed */
-	vga_draw_bar(vga_cursor_row() - 1, BAR_COL, BAR_WIDTH, filled, VGA_RED,
-		     VGA_GREEN);
 }
 
 void kernel_heap_show(const char *label)
@@ -99,7 +76,5 @@ void kernel_heap_show(const char *label)
 	struct heap_stats s = kernel_heap_stats();
 	kprintf("  %-24s %6zu/%zu bytes used, %zu live\n", label, s.used,
 		(size_t)HEAP_SIZE, s.live);
-	/* the same numbers as a picture; the screen is the console's, so
-	 * it is drawn under the console lock */
-	console_with_lock(draw_bar, &s);
+	console_gauge(s.used, HEAP_SIZE); /* the same, as a picture */
 }

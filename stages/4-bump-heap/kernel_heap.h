@@ -1,14 +1,11 @@
-/*
- * kernel_heap.h - the kernel heap: the bump allocator on the pages stage 2
- * mapped, behind a lock, registered as the global allocator.
- */
+/* kernel_heap.h - the kernel heap: the bump allocator on the pages stage 2
+ * mapped, behind a lock, registered as the global allocator. */
 #ifndef KERNEL_HEAP_H
 #define KERNEL_HEAP_H
 
 #include <stddef.h>
 
-/* Hands [HEAP_START, HEAP_START + HEAP_SIZE) to the bump allocator; the
- * pages must already be mapped (heap_init). */
+/* An empty heap on [HEAP_START, +HEAP_SIZE), mapped by heap_init. */
 void kernel_heap_init(void);
 
 struct heap_stats {
@@ -18,8 +15,7 @@ struct heap_stats {
 };
 struct heap_stats kernel_heap_stats(void);
 
-/* Prints "<label> N/M bytes used, K live" and, on VGA, draws the heap
- * as a bar: used cells solid red blocks, free cells light green shade. */
+/* Prints "<label> N/M bytes used, K live", and the same as a gauge. */
 void kernel_heap_show(const char *label);
 
 #endif

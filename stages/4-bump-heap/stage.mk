@@ -1,4 +1,4 @@
-# Stage 4: a bump heap, owned boxes released at scope end.
+# Stage 4: a bump heap.
 STAGE_TITLE := a bump heap
 
 # The bump allocator replaces the null allocator as the global allocator.

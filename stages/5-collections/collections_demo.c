@@ -344,12 +344,10 @@ void collections_tour(void)
 		kernel_heap_stats().live);
 }
 
-/* The demo kernel's entry (the test kernel's is in ktest.c).  Weak: a
- * later stage's demo links this file for the tour and brings its own
- * kernel_main, which takes the place of this one. */
-__attribute__((weak)) void kernel_main(const struct boot_info *boot)
+/* Lesson 5's demo after its start (ownership_demo.c): the tour, then the
+ * churn that the bump heap cannot serve. */
+void collections_demo(void)
 {
-	(void)boot;
 	collections_tour();
 	churn();
 	kernel_heap_show("after the churn:");

@@ -100,26 +100,12 @@ void kernel_heap_check(void)
 		      (void *)fault.at);
 }
 
-#define BAR_COL 59
-#define BAR_WIDTH 20
-
-static void draw_bar(void *arg)
-{
-	const struct heap_stats *s = arg;
-	int filled = (int)((s->used * BAR_WIDTH + HEAP_SIZE - 1) / HEAP_SIZE);
-	/* on the line just printed */
-	vga_draw_bar(vga_cursor_row() - 1, BAR_COL, BAR_WIDTH, filled, VGA_RED,
-		     VGA_GREEN);
-}
-
 void kernel_heap_show(const char *label)
 {
 	struct heap_stats s = kernel_heap_stats();
 	kprintf("  %-24s %6zu/%zu bytes used, %zu live\n", label, s.used,
 		(size_t)HEAP_SIZE, s.live);
-	/* the same numbers as a picture; the screen is the console's, so
-	 * it is drawn under the console lock */
-	console_with_lock(draw_bar, &s);
+	console_gauge(s.used, HEAP_SIZE); /* the same, as a picture */
 }
 
 /* ------------------------------------------------------------ heap map */

@@ -8,5 +8,5 @@ KERNEL_SOURCES := $(filter-out bump_alloc.c,$(KERNEL_SOURCES)) freelist.c
 DEMO_SOURCES := freelist_demo.c churn.c collections_demo.c
 # heap_tests.c (stage 4), the contract of every kernel heap, runs on the
 # free list; what was particular to the bump heap does not.
-TEST_SOURCES := $(filter-out bump_heap_tests.c,$(TEST_SOURCES)) \
+TEST_SOURCES := $(filter-out bump_heap_tests.c box_copy_tests.c,$(TEST_SOURCES)) \
 	freelist_tests.c churn.c

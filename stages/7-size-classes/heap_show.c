@@ -21,23 +21,10 @@ void kernel_heap_show_classes(void)
 	}
 }
 
-#define BAR_COL 59
-#define BAR_WIDTH 20
-
-static void draw_bar(void *arg)
-{
-	const struct heap_stats *s = arg;
-	int filled = (int)((s->used * BAR_WIDTH + s->size - 1) / s->size);
-	/* on the line just printed */
-	vga_draw_bar(vga_cursor_row() - 1, BAR_COL, BAR_WIDTH, filled, VGA_RED,
-		     VGA_GREEN);
-}
-
 void kernel_heap_show(const char *label)
 {
 	struct heap_stats s = kernel_heap_stats();
 	kprintf("  %-16s %7zu/%-7zu bytes used, %zu live\n", label, s.used,
 		s.size, s.live);
-	/* the screen is the console's: drawn under the console lock */
-	console_with_lock(draw_bar, &s);
+	console_gauge(s.used, s.size); /* the same, as a picture */
 }

@@ -1,8 +1,8 @@
 // expect-gcc: -Wuse-after-free at line 35
-// flags-gcc: -Istages/4-bump-heap
-// flags-clang: -Istages/4-bump-heap
+// flags-gcc: -Istages/5-collections
+// flags-clang: -Istages/5-collections
 /*
- * Stage 4: the study notes' E0597 example, in C.
+ * Stage 5: the study notes' E0597 example, in C.
  *
  *     let x = {
  *         let z = Box::new([1, 2, 3]);

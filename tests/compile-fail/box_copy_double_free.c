@@ -1,8 +1,8 @@
 // expect-gcc: -Wuse-after-free at line 29
-// flags-gcc: -Istages/4-bump-heap -ftrack-macro-expansion=0
-// flags-clang: -Istages/4-bump-heap
+// flags-gcc: -Istages/5-collections -ftrack-macro-expansion=0
+// flags-clang: -Istages/5-collections
 /*
- * Stage 4: a box copied by value.  C copies a struct with `=` like any
+ * Stage 5: a box copied by value.  C copies a struct with `=` like any
  * other value, so after `b = a` two boxes own the one block, and at the end
  * of the scope both cleanups free it: b's first, then a's, a double free.
  * Rust's Box and C++'s unique_ptr rule the copy out: `let b = a;` *moves*

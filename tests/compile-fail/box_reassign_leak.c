@@ -1,8 +1,8 @@
 // expect-gcc: -Wanalyzer-malloc-leak at line 33
-// flags-gcc: -Istages/4-bump-heap -O0 -fanalyzer
-// flags-clang: -Istages/4-bump-heap
+// flags-gcc: -Istages/5-collections -O0 -fanalyzer
+// flags-clang: -Istages/5-collections
 /*
- * Stage 4: a new box assigned over a live one.  `a = box_int_new(42)`
+ * Stage 5: a new box assigned over a live one.  `a = box_int_new(42)`
  * overwrites a's pointer to the block of 41, which nothing else points to:
  * a leak.  At the end of the scope the cleanup frees the 42; the 41 stays
  * allocated for good.  Rust drops the old value of `a` when it assigns the

@@ -16,7 +16,7 @@
  *   exit_failure    every line says ok, the summary agrees, QEMU exits 35
  *   stops_early     the kernel announces N tests and reports fewer
  *   summary_lies    a test fails, the summary says none did, QEMU exits 33
- *   heap            (stage 4) a heap test fails holding a box; the next
+ *   heap            (stage 5) a heap test fails holding a box; the next
  *                   heap test must still find an empty heap
  */
 #include <stdint.h>

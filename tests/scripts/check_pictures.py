@@ -53,7 +53,7 @@ os.chdir(ROOT)
 LOGS = os.environ.get("RUN_TESTS_LOGS", "build/test-logs")
 COLUMNS = 80
 RESULT_LINE = re.compile(r"^ktest \[\d+/\d+\] \S+\.\.\. \[(ok|failed)\]")
-BAR_COL, BAR_WIDTH = 59, 20  # stages/4-bump-heap/kernel_heap.c
+BAR_COL, BAR_WIDTH = 59, 20  # CONSOLE_GAUGE_COL, _WIDTH: common/console.h
 RED, GREEN = 4, 2            # the bar's colours (VGA_RED, VGA_GREEN)
 
 results = []  # (name, passed)

@@ -21,7 +21,7 @@
  * leaves `a` empty, so the cleanup frees nothing; the new owner must call
  * kfree (or wrap it again).  What C cannot do is Rust's borrow check: a
  * pointer copied out of a box still dangles after the box is dropped (see
- * tests/compile-fail/ and LESSONS.md, chapter 4).
+ * tests/compile-fail/ and LESSONS.md, chapter 5).
  */
 #ifndef BOX_H
 #define BOX_H
