@@ -62,8 +62,8 @@ help:
 	@echo "                       (VARIANTS=1: also with other memory sizes, q35, no NX)"
 	@echo "make test T=pattern    only the checks whose name has the pattern (T=host, T=stage-4)"
 	@echo "make stage-N tree      write stage N's resolved sources to build/tree/stage-N"
-	@echo "make check EX=4.5      build your tree and run exercise 4.5's checks (EX=4: all of"
-	@echo "                       chapter 4; JUNIT=f.xml RESULTS_JSON=f.json: results for CI)"
+	@echo "make check EX=5.7      build your tree and run exercise 5.7's checks (EX=5: all of"
+	@echo "                       chapter 5; JUNIT=f.xml RESULTS_JSON=f.json: results for CI)"
 	@echo "make diff FROM=a TO=b  what lesson b changes: a summary, then the lesson's own code"
 	@echo "                       (FILE=pattern: one file, e.g. FILE=vec; ALL=1: tests, bench, build too)"
 	@echo "make diff-html FROM=a TO=b"
@@ -153,7 +153,7 @@ else
 	@python3 scripts/run-tests $(if $(T),--only '$(T)')
 endif
 
-# `make check EX=4.5`: an exercise's checks on this tree, PASS or FAIL
+# `make check EX=5.7`: an exercise's checks on this tree, PASS or FAIL
 # each (scripts/check-exercise; the exercises are in LESSONS.md).
 .PHONY: check
 check: deps

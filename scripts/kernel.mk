@@ -337,9 +337,9 @@ $(OUT)/iso-stage-$(STAGE)-test/boot/kernel.elf: $(OUT)/test-kernel.elf
 $(OUT)/iso-stage-$(STAGE)-bench/boot/kernel.elf: $(OUT)/bench-kernel.elf
 	@mkdir -p $(dir $@) && cp $< $@
 
-# An exercise's tests (scripts/check-exercise, `make check EX=4.5`):
-#   EXTRA_TESTS=exercises/4.5/ex4_5_tests.c EXTRA_NAME=4.5 extra-test-iso
-# builds $(OUT)/extra-4.5/stage-N-test.iso, a second test kernel: the
+# An exercise's tests (scripts/check-exercise, `make check EX=5.7`):
+#   EXTRA_TESTS=exercises/5.7/ex5_7_tests.c EXTRA_NAME=5.7 extra-test-iso
+# builds $(OUT)/extra-5.7/stage-N-test.iso, a second test kernel: the
 # stage's test kernel plus those files.  They are compiled where they are,
 # not through the resolved tree, with the stage's flags (so `#include
 # "box.h"` finds the stage's box.h through -I$(SRC)); the stage's flags,

@@ -8,12 +8,9 @@
 #include <stdint.h>
 
 #include "alloc.h"
-#include "box.h"
 #include "heap.h"
 #include "kernel_heap.h"
 #include "ktest.h"
-
-BOX_DEFINE(ex_box_long, long);
 
 KTEST(kmalloc_long_comes_from_the_top_of_the_heap)
 {
@@ -26,7 +23,7 @@ KTEST(kmalloc_long_comes_from_the_top_of_the_heap)
 	KT_ASSERT_EQ(kernel_heap_stats().free, HEAP_SIZE);
 }
 
-/* The demo's "where a bump heap breaks down", with the kept box from the
+/* The demo's "where a bump heap breaks down", with the kept block from the
  * top: twice as many iterations as the heap could serve before. */
 KTEST(a_long_lived_block_no_longer_exhausts_the_heap)
 {
@@ -34,10 +31,10 @@ KTEST(a_long_lived_block_no_longer_exhausts_the_heap)
 	KT_ASSERT(keep != NULL);
 	*keep = 7;
 	for (long i = 0; i < 2 * HEAP_SIZE / 8; i++) {
-		struct ex_box_long tmp;
-		KT_ASSERT_MSG(ex_box_long_try_new(i, &tmp),
-			      "out of memory at iteration %ld", i);
-		ex_box_long_drop(&tmp);
+		long *tmp = kmalloc(sizeof(long), _Alignof(long));
+		KT_ASSERT_MSG(tmp != NULL, "out of memory at iteration %ld", i);
+		*tmp = i;
+		kfree(tmp, sizeof(long), _Alignof(long));
 	}
 	KT_ASSERT_EQ(*keep, 7);
 	KT_ASSERT_EQ(kernel_heap_stats().used, 8);

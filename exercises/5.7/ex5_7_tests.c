@@ -1,5 +1,5 @@
 /*
- * Exercise 4.5: BOX_ARRAY_DEFINE(name, T) in stages/4-bump-heap/box.h,
+ * Exercise 5.7: BOX_ARRAY_DEFINE(name, T) in stages/5-collections/box.h,
  * Rust's Box<[T]>: a pointer and a length, the elements zeroed.
  *
  *   struct name { T *ptr; size_t len; };
@@ -21,7 +21,7 @@
 #include "ktest.h"
 
 #ifndef BOX_ARRAY_DEFINE
-#error "exercise 4.5: define BOX_ARRAY_DEFINE(name, T) in box.h"
+#error "exercise 5.7: define BOX_ARRAY_DEFINE(name, T) in box.h"
 #endif
 
 BOX_ARRAY_DEFINE(ex_u32s, uint32_t);
