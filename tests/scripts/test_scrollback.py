@@ -5,11 +5,11 @@ title, and back down again.
 
     python3 tests/scripts/test_scrollback.py [--iso ISO]
 
-One boot of stage 4's demo kernel (build/gcc/stage-4/stage-4.iso, brought
-up to date first with `make -f scripts/kernel.mk STAGE=4 CC=gcc iso`; or
+One boot of stage 5's demo kernel (build/gcc/stage-5/stage-5.iso, brought
+up to date first with `make -f scripts/kernel.mk STAGE=5 CC=gcc iso`; or
 ISO, as it is), headless: the serial port goes to a file, QEMU's human
 monitor (HMP) listens on a Unix socket.  Once the serial log says
-"kernel_main returned: halting." (the demo has printed about three
+"kernel_main returned: halting." (the demo has printed over four
 screens, so its title has scrolled off), the monitor types keys into the
 guest's PS/2 keyboard (`sendkey shift-pgup`) and reads the screen back
 (`pmemsave 0xb8000 4000 FILE`: the 80 x 25 text cells, character and
@@ -17,7 +17,7 @@ colour).  A check waits up to KEY_TIMEOUT seconds for the screen to show
 what it expects.
 
   scrollback/shift-pgup-shows-the-title
-      before any key the title line "== Stage 4: a bump heap ==" is not
+      before any key the title line "== Stage 5: Box and the collections ==" is not
       on the screen; after four Shift+PgUp it is
   scrollback/status-line-says-where-the-view-is
       meanwhile the bottom row is the status line, black on grey:
@@ -51,7 +51,7 @@ os.chdir(ROOT)
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 BOOT_TIMEOUT = int(os.environ.get("BOOT_TIMEOUT", "60"))
 KEY_TIMEOUT = 5
-TITLE = "== Stage 4: a bump heap =="
+TITLE = "== Stage 5: Box and the collections =="
 HALTED = "kernel_main returned: halting."
 PRESSES = 4  # Shift+PgUp: 23 lines each; the demo's output is under 92
 STATUS = re.compile(r"^-- scrollback: lines 1-24 of (\d+); ")
@@ -186,20 +186,20 @@ def boot_and_press(iso, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--iso", help="boot this ISO as it is (default: stage 4's, built)")
+    ap.add_argument("--iso", help="boot this ISO as it is (default: stage 5's, built)")
     args = ap.parse_args()
     names = ["shift-pgup-shows-the-title", "status-line-says-where-the-view-is",
              "shift-pgdn-returns-to-the-bottom"]
     iso = args.iso
     if iso is None:
-        iso = "build/gcc/stage-4/stage-4.iso"
+        iso = "build/gcc/stage-5/stage-5.iso"
         made = subprocess.run(["make", "--no-print-directory", "-f", "scripts/kernel.mk",
-                               "STAGE=4", "CC=gcc", "iso"],
+                               "STAGE=5", "CC=gcc", "iso"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if made.returncode != 0:
             out = made.stdout.decode(errors="replace").strip().splitlines()
             for n in names:
-                check(n, False, f"stage 4 does not build: {out[-1] if out else ''}")
+                check(n, False, f"stage 5 does not build: {out[-1] if out else ''}")
             return finish()
     tmp = tempfile.mkdtemp(prefix="scrollback-")
     try:
