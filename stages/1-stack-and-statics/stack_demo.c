@@ -1,7 +1,8 @@
 /*
  * stack_demo.c - lesson 1: local variables live in stack frames, static
- * variables at fixed addresses for the whole run, and mutable statics are
- * reached only through a lock.
+ * variables at fixed addresses for the whole run (and what one static
+ * table cannot do for its callers), and mutable statics are reached only
+ * through a lock.
  *
  * The picture this file prints, with real addresses (x86_64, frame
  * pointers on; the stack grows towards lower addresses):

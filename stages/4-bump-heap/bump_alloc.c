@@ -43,7 +43,7 @@
  *   - catch most misuse: a wrong layout passed to dealloc, or freeing one
  *     block twice while another is live, just skews the count, and a
  *     use-after-free reads whatever the next owner wrote (freed memory is
- *     not poisoned, which would make a reset O(heap size)).
+ *     not poisoned: at the reset that would cost O(bytes used)).
  */
 #include "bump_alloc.h"
 
@@ -92,7 +92,6 @@ void *bump_alloc(struct bump_heap *h, struct layout layout)
 void bump_dealloc(struct bump_heap *h, void *ptr, struct layout layout)
 {
 	uintptr_t p = (uintptr_t)ptr;
-
 	if (h->allocations == 0)
 		panic("bump_dealloc: %p freed with no block live "
 		      "(double free?)",

@@ -1,8 +1,7 @@
 /*
- * bump_demo.c - lesson 4: why a kernel wants a heap; the bump heap at work
- * (next moves up, and back only when nothing is live; the last block grows
- * in place); and the workload a bump heap cannot serve.  After each step
- * the heap is shown as numbers, and on the screen as a gauge of `next`.
+ * bump_demo.c - lesson 4: why a heap; the bump heap at work (next moves up,
+ * and back only when nothing is live; the last block grows in place); where
+ * it breaks down.  After each step the heap is shown, with a gauge.
  */
 #include "kernel.h"
 
@@ -10,6 +9,7 @@
 #include "console.h"
 #include "heap.h"
 #include "kernel_heap.h"
+#include "panic.h"
 
 /*
  * Why a heap.  Chapter 1's range_static made arrays for its callers in one
@@ -17,14 +17,12 @@
  * caller, its bytes used for the whole run.  The heap gives each call a
  * block of its own, sized at run time, for as long as its owner keeps it.
  *
- * first, first + 1, ... in a block of n ints; NULL if the heap is full.
- * The caller owns the block and frees it with kfree.
+ * first, first + 1, ... in a block of n ints; panics if the heap is full
+ * (as Box::new does).  The caller owns the block and frees it with kfree.
  */
 static int *range_heap(int first, size_t n)
 {
-	int *v = kcalloc(n, sizeof(int), _Alignof(int));
-	if (v == NULL)
-		return NULL;
+	int *v = kcalloc_or_panic(n, sizeof(int), _Alignof(int));
 	for (size_t i = 0; i < n; i++)
 		v[i] = first + (int)i;
 	return v;
@@ -48,7 +46,7 @@ static void why_a_heap(void)
 
 /* The study notes' example: inner() makes an array [1, 2, 3] for its
  * caller, which frees it when done: the array outlives inner's stack
- * frame, and its owner decides when it dies.  NULL if the heap is full. */
+ * frame, and its owner decides when it dies. */
 static int *inner(void)
 {
 	return range_heap(1, 3);
@@ -61,6 +59,8 @@ static void allocate_and_deallocate(void)
 	kprintf("  y = inner(): y[1] = %d, the array at %p\n", y[1], (void *)y);
 	kernel_heap_show("inner() returned:");
 	int *z = krealloc(y, 3 * sizeof(int), _Alignof(int), 10 * sizeof(int));
+	if (z == NULL) /* y is untouched, and still ours */
+		panic("krealloc: no room for 10 ints");
 	kprintf("  z = krealloc(y, 12 -> 40 bytes) at %p: %s\n", (void *)z,
 		z == y ? "y grown in place" : "moved");
 	kernel_heap_show("y grown to 10 ints:");

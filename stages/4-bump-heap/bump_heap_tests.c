@@ -1,8 +1,9 @@
 /*
  * bump_heap_tests.c - stage 4's tests of what is particular to the bump
  * heap: the long-lived block that pins it, realloc of the last block, and
- * chapter 4's "why a heap" and "what goes wrong" on this allocator, with
- * its exact numbers (a later allocator reuses memory differently).
+ * chapter 4's "why a heap", and the bugs chapter 5 opens with
+ * (ownership_demo.c), on this allocator, with its exact numbers (a later
+ * allocator reuses memory differently).
  *
  * They run after heap_tests.c, on an empty heap; each leaves it empty.
  */
@@ -99,11 +100,11 @@ KTEST_SHOULD_PANIC(double_free_is_caught_when_nothing_is_live,
 }
 
 /*
- * Why a heap, and what goes wrong with one (LESSONS.md, chapter 4, and the
- * demo's first and last sections).  The bugs below are run on purpose; the
- * pointers they misuse go through runtime() before the free, or GCC would
- * reject this file at compile time (chapter 3).  Memory two pointers share
- * by mistake is read through `volatile`: kmalloc's malloc attribute lets
+ * Why a heap (LESSONS.md, chapter 4, bump_demo.c) and what goes wrong with
+ * one (chapter 5's "Who frees", ownership_demo.c).  The bugs below are run on
+ * purpose; the pointers they misuse go through runtime() before the free, or
+ * GCC would reject this file at compile time (chapter 3).  Memory two pointers
+ * share by mistake is read through `volatile`: kmalloc's malloc attribute lets
  * the compiler assume that a new block overlaps no older pointer, and keep
  * a value it read before in a register.
  */

@@ -51,8 +51,7 @@ static struct allocator bump_allocator = {
 	.alloc = heap_alloc,
 	.dealloc = heap_dealloc,
 	.realloc = heap_realloc,
-	/* alloc_zeroed: the default (alloc, then zero) is what a bump heap
-	 * would do anyway, since freed memory is reused without clearing. */
+	/* alloc_zeroed: the default, alloc then zero (reuse never clears) */
 };
 
 GLOBAL_ALLOCATOR(bump_allocator);
@@ -66,7 +65,9 @@ struct heap_stats kernel_heap_stats(void)
 {
 	const struct bump_heap *h = &kernel_heap.heap;
 	uint64_t flags = spin_lock_irqsave(&kernel_heap.lock);
-	struct heap_stats s = {bump_used(h), bump_free(h), bump_live(h)};
+	struct heap_stats s = {.used = bump_used(h),
+			       .free = bump_free(h),
+			       .live = bump_live(h)};
 	spin_unlock_irqrestore(&kernel_heap.lock, flags);
 	return s;
 }

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-/* An empty heap on [HEAP_START, +HEAP_SIZE), mapped by heap_init. */
+/* Empties the heap: every block forgotten; heap_init mapped its pages. */
 void kernel_heap_init(void);
 
 struct heap_stats {

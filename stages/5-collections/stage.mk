@@ -7,8 +7,8 @@ KERNEL_SOURCES += vec.c kstring.c rc.c list.c deque.c binheap.c btree.c \
 
 # ownership_demo.c: the memory bugs, then Box; collections_demo.c: the tour.
 DEMO_SOURCES := ownership_demo.c collections_demo.c
-# box_copy_tests.c: a double free as the bump heap reports it (stage 6
-# leaves it out).
+# box_copy_tests.c: boxes on the bump heap, its numbers and its double-free
+# report (stage 6 leaves it out).
 TEST_SOURCES += box_tests.c box_copy_tests.c collections_tests.c
 # The console's scrollback and keyboard decoder (common/, in every stage),
 # tested with the whole kernel.  (Not from stage 1 on: the lessons quote
