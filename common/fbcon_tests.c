@@ -69,20 +69,8 @@ KTEST(screen_above_4_gib_is_mapped)
 	}
 	static struct fbcon fc;
 	static uint16_t cells[VGA_HEIGHT * VGA_WIDTH];
-	struct mb2_framebuffer f = {
-		.addr = addr,
-		.pitch = FBCON_TEXT_WIDTH * 4,
-		.width = FBCON_TEXT_WIDTH,
-		.height = FBCON_TEXT_HEIGHT,
-		.bpp = 32,
-		.type = MB2_FB_RGB,
-		.red_pos = 16,
-		.red_size = 8,
-		.green_pos = 8,
-		.green_size = 8,
-		.blue_pos = 0,
-		.blue_size = 8,
-	};
+	struct mb2_framebuffer f =
+		mb2_framebuffer_bgrx(addr, FBCON_TEXT_WIDTH, FBCON_TEXT_HEIGHT);
 	KT_ASSERT(fbcon_init(&fc, &f) == NULL);
 	for (int i = 0; i < VGA_HEIGHT * VGA_WIDTH; i++)
 		cells[i] = (uint16_t)(('a' + i % 26) | (VGA_LIGHT_CYAN + i % 2)

@@ -157,6 +157,28 @@ struct mb2_framebuffer {
 	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
+/* A width x height screen of 32-bit pixels, blue in the low byte (what
+ * OVMF gives), as GRUB describes it: for a test that makes a framebuffer
+ * of its own in memory. */
+static inline struct mb2_framebuffer
+mb2_framebuffer_bgrx(uint64_t addr, uint32_t width, uint32_t height)
+{
+	return (struct mb2_framebuffer){
+		.addr = addr,
+		.pitch = width * 4,
+		.width = width,
+		.height = height,
+		.bpp = 32,
+		.type = MB2_FB_RGB,
+		.red_pos = 16,
+		.red_size = 8,
+		.green_pos = 8,
+		.green_size = 8,
+		.blue_pos = 0,
+		.blue_size = 8,
+	};
+}
+
 /*
  * What mb2_parse() found.  Every pointer points into the parsed buffer, so
  * the buffer must outlive the info (and stay unmodified).  Invariants after

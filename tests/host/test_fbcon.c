@@ -55,20 +55,7 @@ static struct mb2_framebuffer fake(void)
 		CHECK(p == (void *)FB_AT);
 		pixels = p;
 	}
-	return (struct mb2_framebuffer){
-		.addr = FB_AT,
-		.pitch = W * 4,
-		.width = W,
-		.height = H,
-		.bpp = 32,
-		.type = MB2_FB_RGB,
-		.red_pos = 16,
-		.red_size = 8,
-		.green_pos = 8,
-		.green_size = 8,
-		.blue_pos = 0,
-		.blue_size = 8,
-	};
+	return mb2_framebuffer_bgrx(FB_AT, W, H);
 }
 
 static uint16_t cell(uint8_t c, enum vga_color fg, enum vga_color bg)
